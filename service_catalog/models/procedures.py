@@ -1,0 +1,364 @@
+"""
+Administrative procedure pages (thủ tục hành chính) and their parts.
+
+Fields follow the record of the National Database on Administrative Procedures: code, name,
+sector, levels, agencies, audience, channels with time limit and fee, steps, dossier components,
+results, legal bases, conditions and the publishing decision. Wagtail revisions keep every
+published version; an application stores the revision it was received under.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+
+from .agencies import Agency, Sector
+
+
+class Channel(models.TextChoices):
+    """Submission channels of the national database (1 = in person, 2 = online, 3 = postal)."""
+
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    POSTAL = "postal", _("By post")
+
+
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    DAYS = "days", _("days")
+    HOURS = "hours", _("hours")
+    MONTHS = "months", _("months")
+
+
+class PublicationStatus(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    AMENDED = "amended", _("Published, amended")
+    ABOLISHED = "abolished", _("Abolished")
+
+
+class OnlineServiceKind(models.TextChoices):
+    """Online public service kinds of Decree 42/2022/NĐ-CP."""
+
+    FULL = "full", _("Full-process online service")
+    PARTIAL = "partial", _("Partial online service")
+    NONE = "none", _("Not offered online")
+
+
+# Wording of the older levels (Decree 43/2011) that users still search for.
+LEGACY_LEVEL_LABELS = {
+    OnlineServiceKind.FULL: _("level 4"),
+    OnlineServiceKind.PARTIAL: _("level 3"),
+    OnlineServiceKind.NONE: _("level 2"),
+}
+
+
+class ProcedureIndexPage(Page):
+    """The public catalogue of procedures; its children are one folder per owning department."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["service_catalog.DepartmentProceduresPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("procedure catalogue")
+
+
+class DepartmentProceduresPage(Page):
+    """
+    The procedures maintained by one department.
+
+    Each department's editors get page permissions on this subtree only, so they can edit their
+    own procedures and nobody else's.
+    """
+
+    agency = models.OneToOneField(
+        Agency,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="procedures_page",
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("agency"), FieldPanel("intro")]
+    parent_page_types = ["service_catalog.ProcedureIndexPage"]
+    subpage_types = ["service_catalog.ProcedurePage"]
+
+    class Meta:
+        verbose_name = _("department procedures")
+
+
+class ProcedurePage(Page):
+    national_code = models.CharField(
+        _("national code"),
+        max_length=20,
+        db_index=True,
+        help_text=_("Code in the national database, for example 1.001193."),
+    )
+    instance_code = models.CharField(
+        _("province instance code"),
+        max_length=60,
+        unique=True,
+        help_text=_("National code followed by the province's agency code, for example 1.001193.000.00.00.H41."),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+    )
+    owner_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("owning department"),
+        on_delete=models.PROTECT,
+        related_name="owned_procedures",
+    )
+    implementing_agencies = ParentalManyToManyField(
+        Agency,
+        verbose_name=_("implementing agencies"),
+        blank=True,
+        related_name="implemented_procedures",
+    )
+
+    level_ministry = models.BooleanField(_("ministry level"), default=False)
+    level_province = models.BooleanField(_("province level"), default=False)
+    level_commune = models.BooleanField(_("commune level"), default=False)
+
+    for_citizens = models.BooleanField(_("for citizens"), default=False)
+    for_organisations = models.BooleanField(_("for organisations"), default=False)
+    for_businesses = models.BooleanField(_("for businesses"), default=False)
+    audience_text = models.TextField(_("who can apply (as published)"), blank=True)
+
+    implementing_agency_text = models.TextField(_("implementing agency (as published)"), blank=True)
+    competent_authority_text = models.TextField(_("competent authority"), blank=True)
+    coordinating_agency_text = models.TextField(_("coordinating agency"), blank=True)
+    delegated_agency_text = models.TextField(_("delegated agency"), blank=True)
+    receiving_address = models.TextField(_("where to apply"), blank=True)
+
+    description = models.TextField(_("description"), blank=True)
+    conditions = models.TextField(_("requirements and conditions"), blank=True)
+    keywords = models.CharField(_("keywords"), max_length=255, blank=True)
+
+    online_service_kind = models.CharField(
+        _("online service kind"),
+        max_length=10,
+        choices=OnlineServiceKind.choices,
+        default=OnlineServiceKind.NONE,
+    )
+    boundary_free = models.BooleanField(
+        _("received regardless of administrative boundary"),
+        default=False,
+        help_text=_("Any one-stop desk in the province may receive it, wherever the applicant lives."),
+    )
+
+    publication_status = models.CharField(
+        _("publication status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.PUBLISHED,
+    )
+    status_date = models.DateField(_("status date"), null=True, blank=True)
+    decision_number = models.CharField(_("publishing decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("publishing decision date"), null=True, blank=True)
+    decision_issuer = models.CharField(_("decision issued by"), max_length=255, blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("national_code"), FieldPanel("instance_code")]),
+                FieldPanel("sector"),
+                FieldPanel("owner_agency"),
+                FieldRowPanel([FieldPanel("online_service_kind"), FieldPanel("boundary_free")]),
+            ],
+            heading=_("Identification"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("level_ministry"), FieldPanel("level_province"), FieldPanel("level_commune")]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("for_citizens"), FieldPanel("for_organisations"), FieldPanel("for_businesses")]
+                ),
+                FieldPanel("audience_text"),
+            ],
+            heading=_("Levels and audience"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("implementing_agencies"),
+                FieldPanel("implementing_agency_text"),
+                FieldPanel("competent_authority_text"),
+                FieldPanel("coordinating_agency_text"),
+                FieldPanel("delegated_agency_text"),
+                FieldPanel("receiving_address"),
+            ],
+            heading=_("Agencies"),
+        ),
+        FieldPanel("description"),
+        FieldPanel("conditions"),
+        InlinePanel("channels", heading=_("Channels, time limits and fees"), label=_("channel")),
+        InlinePanel("steps", heading=_("Steps"), label=_("step")),
+        InlinePanel("dossier_components", heading=_("Dossier components"), label=_("component")),
+        InlinePanel("results", heading=_("Results"), label=_("result")),
+        InlinePanel("legal_bases", heading=_("Legal bases"), label=_("legal basis")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("publication_status"), FieldPanel("status_date")]),
+                FieldRowPanel(
+                    [FieldPanel("decision_number"), FieldPanel("decision_date"), FieldPanel("decision_issuer")]
+                ),
+                FieldPanel("keywords"),
+            ],
+            heading=_("Publication"),
+        ),
+    ]
+    parent_page_types = ["service_catalog.DepartmentProceduresPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+
+    @property
+    def legacy_level_label(self):
+        return LEGACY_LEVEL_LABELS[self.online_service_kind]
+
+    @property
+    def accepts_online(self):
+        return self.online_service_kind != OnlineServiceKind.NONE and self.publication_status != (
+            PublicationStatus.ABOLISHED
+        )
+
+    def channel_for(self, channel):
+        """Return the first channel row for `channel` (a Channel value), or None."""
+        for row in self.channels.all():
+            if row.channel == channel:
+                return row
+        return None
+
+
+class ProcedureChannel(Orderable):
+    """A submission channel with its time limit and fee, as published for the procedure."""
+
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="channels")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    time_limit_value = models.DecimalField(
+        _("time limit"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    time_limit_unit = models.CharField(
+        _("time limit unit"), max_length=15, choices=TimeLimitUnit.choices, blank=True
+    )
+    time_limit_text = models.CharField(
+        _("time limit as published"),
+        max_length=255,
+        blank=True,
+        help_text=_("Kept as published; the only source of the time limit when it could not be parsed."),
+    )
+    time_limit_note = models.TextField(_("time limit details"), blank=True)
+    fee_amount = models.PositiveBigIntegerField(_("fee (đồng)"), null=True, blank=True)
+    fee_text = models.TextField(_("fees and charges as published"), blank=True)
+
+    panels = [
+        FieldPanel("channel"),
+        FieldRowPanel([FieldPanel("time_limit_value"), FieldPanel("time_limit_unit")]),
+        FieldPanel("time_limit_text"),
+        FieldPanel("time_limit_note"),
+        FieldPanel("fee_amount"),
+        FieldPanel("fee_text"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    @property
+    def has_parsed_time_limit(self):
+        return self.time_limit_value is not None and bool(self.time_limit_unit)
+
+
+class ProcedureStep(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="steps")
+    case = models.CharField(_("case"), max_length=500, blank=True)
+    text = models.TextField(_("step"))
+
+    panels = [FieldPanel("case"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+
+class DossierComponent(Orderable):
+    """A document the applicant brings or uploads (thành phần hồ sơ)."""
+
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="dossier_components")
+    code = models.CharField(_("code"), max_length=60, blank=True)
+    name = models.TextField(_("document"))
+    case = models.CharField(_("case"), max_length=500, blank=True)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    has_electronic_form = models.BooleanField(_("electronic form available"), default=False)
+    is_required = models.BooleanField(_("required"), default=True)
+    form_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("form to fill in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("case"),
+        FieldRowPanel([FieldPanel("originals"), FieldPanel("copies"), FieldPanel("is_required")]),
+        FieldPanel("has_electronic_form"),
+        FieldPanel("form_document"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("dossier component")
+        verbose_name_plural = _("dossier components")
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureResult(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="results")
+    code = models.CharField(_("code"), max_length=60, blank=True)
+    name = models.TextField(_("result"))
+
+    panels = [FieldPanel("code"), FieldPanel("name")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+
+class LegalBasis(Orderable):
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="legal_bases")
+    number = models.CharField(_("document number"), max_length=120)
+    title = models.TextField(_("title"), blank=True)
+    issuer = models.CharField(_("issued by"), max_length=255, blank=True)
+    issued_on = models.DateField(_("issue date"), null=True, blank=True)
+    effective_on = models.DateField(_("effective date"), null=True, blank=True)
+    url = models.URLField(_("link"), blank=True)
+
+    panels = [
+        FieldPanel("number"),
+        FieldPanel("title"),
+        FieldPanel("issuer"),
+        FieldRowPanel([FieldPanel("issued_on"), FieldPanel("effective_on")]),
+        FieldPanel("url"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
