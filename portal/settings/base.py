@@ -32,6 +32,7 @@ def env_list(name, default=""):
 # Applications
 
 INSTALLED_APPS = [
+    "accounts",
     "cms_pages",
     "service_catalog",
     "submissions",

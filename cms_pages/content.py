@@ -1,0 +1,141 @@
+"""
+The portal's starting pages: home, news index with a few news items, and a guidance page.
+
+`ensure_portal_pages` is idempotent: pages are found by slug and created only when missing, so
+editors' later changes are never overwritten.
+"""
+
+import datetime
+import logging
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import GuidancePage, HomePage, NewsIndexPage, NewsPage
+
+logger = logging.getLogger(__name__)
+
+HOME_INTRO = (
+    "<p>Cổng dịch vụ công tỉnh Nghệ An giúp người dân và doanh nghiệp tra cứu thủ tục hành chính, "
+    "nộp hồ sơ trực tuyến, theo dõi tiến độ giải quyết và đọc tin tức, hướng dẫn của các sở, ngành, "
+    "xã, phường trong tỉnh.</p>"
+)
+
+NEWS_ITEMS = [
+    {
+        "slug": "tra-cuu-ho-so-bang-ma-ho-so",
+        "title": "Người dân có thể tự tra cứu tiến độ hồ sơ bằng mã hồ sơ",
+        "date": datetime.date(2026, 11, 20),
+        "summary": "Mỗi hồ sơ có một mã riêng in trên giấy tiếp nhận; nhập mã và bốn số cuối điện thoại để xem tình trạng.",
+        "body": (
+            "<p>Từ nay, mỗi hồ sơ nộp trực tuyến hoặc tại Bộ phận Một cửa đều được cấp một mã hồ sơ in trên "
+            "giấy tiếp nhận và hẹn trả kết quả. Người nộp chỉ cần nhập mã hồ sơ cùng bốn chữ số cuối của số "
+            "điện thoại đã khai để xem hồ sơ đang ở bước nào, do cơ quan nào xử lý và ngày hẹn trả kết quả.</p>"
+            "<p>Để bảo vệ thông tin cá nhân, nếu mã hồ sơ và số điện thoại không khớp, hệ thống không cho biết "
+            "mã hồ sơ đó có tồn tại hay không.</p>"
+        ),
+    },
+    {
+        "slug": "lich-tiep-nhan-ho-so-dip-tet-nguyen-dan",
+        "title": "Lịch tiếp nhận hồ sơ dịp Tết Nguyên đán",
+        "date": datetime.date(2026, 11, 28),
+        "summary": "Ngày hẹn trả kết quả được tính theo ngày làm việc, không tính thứ Bảy, Chủ nhật và các ngày nghỉ lễ, Tết.",
+        "body": (
+            "<p>Thời hạn giải quyết thủ tục hành chính tính bằng ngày làm việc không bao gồm thứ Bảy, Chủ nhật "
+            "và các ngày nghỉ lễ, Tết theo quy định. Hồ sơ tiếp nhận sau giờ hành chính được tính từ ngày làm "
+            "việc tiếp theo.</p>"
+            "<p>Người dân nên nộp hồ sơ sớm trước kỳ nghỉ Tết và theo dõi ngày hẹn in trên giấy tiếp nhận.</p>"
+        ),
+    },
+    {
+        "slug": "dang-ky-khai-sinh-truc-tuyen",
+        "title": "Đăng ký khai sinh: chuẩn bị giấy tờ trước khi nộp",
+        "date": datetime.date(2026, 12, 1),
+        "summary": "Chuẩn bị giấy chứng sinh và tờ khai theo mẫu giúp hồ sơ được tiếp nhận ngay lần đầu.",
+        "body": (
+            "<p>Khi đăng ký khai sinh, người đi đăng ký cần chuẩn bị tờ khai theo mẫu và giấy chứng sinh hoặc "
+            "giấy tờ thay thế giấy chứng sinh. Danh sách đầy đủ giấy tờ, số bản chính, bản sao và lệ phí có tại "
+            "trang thủ tục trong danh mục thủ tục hành chính.</p>"
+            "<p>Hồ sơ nộp trực tuyến cần tải lên bản chụp rõ nét, định dạng PDF, JPG hoặc PNG.</p>"
+        ),
+    },
+]
+
+GUIDANCE = {
+    "slug": "huong-dan-nop-ho-so-truc-tuyen",
+    "title": "Hướng dẫn nộp hồ sơ trực tuyến",
+    "summary": "Các bước tìm thủ tục, khai thông tin, tải giấy tờ và theo dõi hồ sơ.",
+    "body": (
+        "<h2>1. Tìm thủ tục</h2><p>Gõ tên thủ tục vào ô tìm kiếm, có dấu hoặc không dấu, hoặc lọc danh mục theo "
+        "lĩnh vực và cơ quan thực hiện.</p>"
+        "<h2>2. Khai thông tin</h2><p>Nhập họ tên, số định danh cá nhân 12 chữ số, số điện thoại, thư điện tử và "
+        "địa chỉ liên hệ.</p>"
+        "<h2>3. Tải giấy tờ</h2><p>Tải lên mỗi thành phần hồ sơ một tệp PDF, JPG hoặc PNG. Nếu có lỗi, các thông "
+        "tin và tệp đã nhập vẫn được giữ lại để sửa.</p>"
+        "<h2>4. Nhận mã hồ sơ</h2><p>Sau khi nộp, hệ thống cấp mã hồ sơ và ngày hẹn trả kết quả tính theo ngày "
+        "làm việc. Thư xác nhận được gửi tới địa chỉ thư điện tử đã khai.</p>"
+        "<h2>5. Theo dõi</h2><p>Tra cứu tình trạng hồ sơ bằng mã hồ sơ và bốn số cuối điện thoại.</p>"
+    ),
+}
+
+
+def _child_by_slug(parent, slug):
+    return parent.get_children().filter(slug=slug).specific().first()
+
+
+def _add_child(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@transaction.atomic
+def ensure_home_page():
+    """Return the portal's home page, creating it as the default site's root if needed."""
+    home = HomePage.objects.first()
+    if home:
+        return home
+
+    root = Page.get_first_root_node()
+    home = HomePage(title="Cổng dịch vụ công tỉnh Nghệ An", slug="trang-chu", intro=HOME_INTRO)
+    _add_child(root, home)
+
+    site = Site.objects.filter(is_default_site=True).first()
+    old_root = site.root_page if site else None
+    if site:
+        site.root_page = home
+        site.site_name = home.title
+        site.save()
+    else:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=home.title)
+
+    # Wagtail's install migration leaves a "Welcome" page as the first site root; remove it so
+    # the tree holds only the portal.
+    if old_root and old_root.pk != home.pk and not old_root.get_children().exists():
+        old_root.delete()
+    logger.info("Created home page id=%s", home.pk)
+    return home
+
+
+@transaction.atomic
+def ensure_portal_pages(stdout=None):
+    """Create the home page, the news index with its items and the guidance page when missing."""
+    home = ensure_home_page()
+
+    news_index = _child_by_slug(home, "tin-tuc")
+    if news_index is None:
+        news_index = _add_child(home, NewsIndexPage(title="Tin tức", slug="tin-tuc"))
+    created_news = 0
+    for item in NEWS_ITEMS:
+        if _child_by_slug(news_index, item["slug"]) is None:
+            _add_child(news_index, NewsPage(**item))
+            created_news += 1
+
+    created_guidance = 0
+    if _child_by_slug(home, GUIDANCE["slug"]) is None:
+        _add_child(home, GuidancePage(**GUIDANCE))
+        created_guidance = 1
+
+    if stdout is not None:
+        stdout.write(f"Portal pages: {created_news} news items and {created_guidance} guidance page created.")
+    return home
