@@ -4,4 +4,7 @@ from . import views
 
 app_name = "submissions"
 
-urlpatterns = [path("tra-cuu/", views.lookup, name="lookup")]
+urlpatterns = [
+    path("nop/<int:procedure_id>/", views.apply, name="apply"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+]
