@@ -1,17 +1,32 @@
 """
-The portal's starting pages: home, news index with a few news items, and a guidance page.
+The portal's starting pages: home, news with a few items, guidance, legal documents and one page
+per department.
 
-`ensure_portal_pages` is idempotent: pages are found by slug and created only when missing, so
-editors' later changes are never overwritten.
+Every function here is idempotent: pages are found by slug (department pages by agency) and
+created only when missing, so editors' later changes are never overwritten.
 """
 
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
-from .models import GuidancePage, HomePage, NewsIndexPage, NewsPage
+from search.text import slugify
+
+from .models import (
+    DepartmentIndexPage,
+    DepartmentPage,
+    GuidancePage,
+    HomePage,
+    LegalDocumentIndexPage,
+    LegalDocumentPage,
+    LegalDocumentType,
+    NewsIndexPage,
+    NewsPage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +94,46 @@ GUIDANCE = {
 }
 
 
+LEGAL_DOCUMENTS = [
+    {
+        "slug": "nghi-dinh-118-2025-nd-cp",
+        "title": "Nghị định về thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông",
+        "document_number": "118/2025/NĐ-CP",
+        "document_type": LegalDocumentType.DECREE,
+        "issuer": "Chính phủ",
+        "issued_on": datetime.date(2025, 6, 9),
+        "effective_on": datetime.date(2025, 7, 1),
+        "summary": (
+            "Quy định việc thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông tại Bộ phận "
+            "Một cửa và trên Cổng Dịch vụ công quốc gia, áp dụng từ ngày 01/7/2025."
+        ),
+    },
+    {
+        "slug": "nghi-quyet-1678-nq-ubtvqh15",
+        "title": "Nghị quyết về sắp xếp các đơn vị hành chính cấp xã của tỉnh Nghệ An năm 2025",
+        "document_number": "1678/NQ-UBTVQH15",
+        "document_type": LegalDocumentType.RESOLUTION,
+        "issuer": "Ủy ban Thường vụ Quốc hội",
+        "issued_on": datetime.date(2025, 6, 16),
+        "effective_on": None,
+        "summary": "Sắp xếp các đơn vị hành chính cấp xã của tỉnh Nghệ An thành 130 xã, phường (119 xã và 11 phường).",
+    },
+    {
+        "slug": "thong-tu-03-2025-tt-vpcp",
+        "title": "Thông tư hướng dẫn thực hiện cơ chế một cửa, một cửa liên thông",
+        "document_number": "03/2025/TT-VPCP",
+        "document_type": LegalDocumentType.CIRCULAR,
+        "issuer": "Văn phòng Chính phủ",
+        "issued_on": datetime.date(2025, 9, 15),
+        "effective_on": None,
+        "summary": (
+            "Hướng dẫn tổ chức Bộ phận Một cửa, các biểu mẫu, mã số hồ sơ và mã ngành, lĩnh vực thủ tục "
+            "hành chính."
+        ),
+    },
+]
+
+
 def _child_by_slug(parent, slug):
     return parent.get_children().filter(slug=slug).specific().first()
 
@@ -89,6 +144,16 @@ def _add_child(parent, page):
     return page
 
 
+def _root_page():
+    """Return Wagtail's root page, recreating it (and the default locale) if a test flushed them."""
+    root = Page.get_first_root_node()
+    if root is not None:
+        return root
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+
+
 @transaction.atomic
 def ensure_home_page():
     """Return the portal's home page, creating it as the default site's root if needed."""
@@ -96,7 +161,7 @@ def ensure_home_page():
     if home:
         return home
 
-    root = Page.get_first_root_node()
+    root = _root_page()
     home = HomePage(title="Cổng dịch vụ công tỉnh Nghệ An", slug="trang-chu", intro=HOME_INTRO)
     _add_child(root, home)
 
@@ -119,7 +184,7 @@ def ensure_home_page():
 
 @transaction.atomic
 def ensure_portal_pages(stdout=None):
-    """Create the home page, the news index with its items and the guidance page when missing."""
+    """Create the home page, news with its items, guidance, legal documents and department pages when missing."""
     home = ensure_home_page()
 
     news_index = _child_by_slug(home, "tin-tuc")
@@ -136,6 +201,58 @@ def ensure_portal_pages(stdout=None):
         _add_child(home, GuidancePage(**GUIDANCE))
         created_guidance = 1
 
+    created_documents = ensure_legal_documents(home)
+    created_departments = ensure_department_pages()
+
     if stdout is not None:
-        stdout.write(f"Portal pages: {created_news} news items and {created_guidance} guidance page created.")
+        stdout.write(
+            f"Portal pages: {created_news} news items, {created_guidance} guidance page, "
+            f"{created_documents} legal documents and {created_departments} department pages created."
+        )
     return home
+
+
+def ensure_legal_documents(home):
+    """Create the legal documents index and its first documents when missing; return how many were created."""
+    index = _child_by_slug(home, "van-ban")
+    if index is None:
+        index = _add_child(home, LegalDocumentIndexPage(title="Văn bản pháp luật", slug="van-ban"))
+
+    created = 0
+    for document in LEGAL_DOCUMENTS:
+        if _child_by_slug(index, document["slug"]) is None:
+            _add_child(index, LegalDocumentPage(**document))
+            created += 1
+    return created
+
+
+@transaction.atomic
+def ensure_department_pages():
+    """
+    Create the department index and a page for each current department that has none.
+
+    Departments come from the catalogue import, so on a new database the first call creates only
+    the index; running it again after the import adds the pages. Returns how many were created.
+    """
+    from service_catalog.models import Agency
+
+    home = ensure_home_page()
+    index = _child_by_slug(home, "co-quan")
+    if index is None:
+        index = _add_child(home, DepartmentIndexPage(title="Sở, ban, ngành", slug="co-quan"))
+
+    departments = Agency.objects.current().filter(kind=Agency.Kind.DEPARTMENT, department_page__isnull=True)
+    created = 0
+    for agency in departments.order_by("name"):
+        slug = _unique_child_slug(index, slugify(agency.name))
+        _add_child(index, DepartmentPage(title=agency.name, slug=slug, agency=agency))
+        created += 1
+    return created
+
+
+def _unique_child_slug(parent, base):
+    taken = set(parent.get_children().values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug

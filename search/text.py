@@ -6,6 +6,7 @@ place; they are mapped to "d" explicitly. Input is NFC-normalised first so that 
 keyboard that emits decomposed characters (common on macOS and iOS) matches stored text.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -43,3 +44,28 @@ def slugify(text, max_length=80):
     if len(slug) <= max_length:
         return slug
     return slug[:max_length].rsplit("-", 1)[0]
+
+
+@functools.lru_cache(maxsize=8192)
+def fold_char(char):
+    """Return the folded form of one character, always exactly one character long."""
+    folded = fold(char)
+    return folded[0] if folded else " "
+
+
+def fold_aligned(text):
+    """
+    Return `fold(text)` with one output character per input character of NFC `text`.
+
+    Positions found in the folded text are positions in `text`, which the snippet highlighter
+    relies on. `text` must already be NFC (see `normalize`).
+    """
+    return "".join(fold_char(char) for char in text)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def exact_words(text):
+    """Return the lowercase NFC words of `text`, keeping their diacritics."""
+    return _WORD.findall(normalize(text).lower())

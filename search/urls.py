@@ -4,4 +4,7 @@ from . import views
 
 app_name = "search"
 
-urlpatterns = [path("", views.search, name="search")]
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("goi-y/", views.autocomplete, name="autocomplete"),
+]

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,17 +223,36 @@ WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
 # Portal
 
+# "development", "test" or "production"; demo data and accounts are refused in production.
+PORTAL_ENVIRONMENT = "development"
 PORTAL_PROVINCE_NAME = os.environ.get("PORTAL_PROVINCE_NAME", "Nghệ An")
 # Electronic identifier of the province's People's Committee (QCVN 102:2016 format).
 PORTAL_PROVINCE_AGENCY_CODE = os.environ.get("PORTAL_PROVINCE_AGENCY_CODE", "000.00.00.H41")
 # Folder of the shared real data (administrative units, agency codes, procedure records).
 PORTAL_DATA_DIR = Path(os.environ.get("PORTAL_DATA_DIR", BASE_DIR / "data"))
 
+# Applications (submissions app).
+# Largest file accepted for one dossier component, in bytes.
+PORTAL_UPLOAD_MAX_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Applicants' uploads and desk scans live outside MEDIA_ROOT and are served only through views
+# that check the staff member's agency and record the access.
+PORTAL_PRIVATE_MEDIA_ROOT = Path(os.environ.get("PORTAL_PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# Office hours (local time) of an agency that has none configured in the admin.
+PORTAL_OFFICE_HOURS = [("07:30", "11:30"), ("13:30", "17:00")]
+# Status lookup by code and phone digits: attempts allowed per client address, and per code,
+# within the window (seconds).
+PORTAL_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("PORTAL_LOOKUP_MAX_ATTEMPTS", "10"))
+PORTAL_LOOKUP_WINDOW_SECONDS = int(os.environ.get("PORTAL_LOOKUP_WINDOW_SECONDS", "900"))
+
 # Search engine behind the public search box; see search/engines/.
 PORTAL_SEARCH = {
     "ENGINE": os.environ.get("PORTAL_SEARCH_ENGINE", "search.engines.database.DatabaseEngine"),
     "URL": os.environ.get("PORTAL_SEARCH_URL", ""),
     "INDEX_PREFIX": os.environ.get("PORTAL_SEARCH_INDEX_PREFIX", "portal"),
+    # Client library of search.engines.dsl.DSLEngine: "opensearch" or "elasticsearch".
+    "LIBRARY": os.environ.get("PORTAL_SEARCH_LIBRARY", "opensearch"),
+    # Seconds before a request to the search cluster times out.
+    "TIMEOUT": float(os.environ.get("PORTAL_SEARCH_TIMEOUT", "10")),
 }
 
 
@@ -247,5 +266,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Wagtail logs every page save and each background task at INFO; the admin's history
+        # already records page actions, so the console shows only their warnings by default.
+        "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
+        "django_tasks": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
+        # WeasyPrint logs each rendering step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

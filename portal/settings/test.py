@@ -11,11 +11,15 @@ import tempfile
 from .base import *  # noqa: F403
 
 DEBUG = False
+PORTAL_ENVIRONMENT = "test"
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
+# An existing static root keeps WhiteNoise from warning on every request.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-static-"))  # noqa: F405
+PORTAL_PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
 
 # Tests enqueue tasks in-process by default; the Celery worker tests override this per test.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,4 +1,5 @@
 from .agencies import Agency, Sector, StaffProfile
+from .departments import DepartmentApprovalTask, DepartmentTeam
 from .procedures import (
     DepartmentProceduresPage,
     DossierComponent,
@@ -12,7 +13,9 @@ from .procedures import (
 
 __all__ = [
     "Agency",
+    "DepartmentApprovalTask",
     "DepartmentProceduresPage",
+    "DepartmentTeam",
     "DossierComponent",
     "LegalBasis",
     "ProcedureChannel",

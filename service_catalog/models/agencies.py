@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from search.text import fold, normalize
+from search.text import fold, normalize, slugify
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -87,7 +87,18 @@ class Agency(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, blank=True, db_index=True, editable=False)
     name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    short_name_folded = models.CharField(max_length=120, editable=False, blank=True, db_index=True)
+    import_key = models.CharField(
+        _("import key"),
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Stable key the data import uses to find this agency again, whatever its code."),
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -100,9 +111,20 @@ class Agency(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = normalize(self.name)
-        self.name_folded = fold(self.name)
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        """Normalise the names and set the folded keys and the slug; bulk imports call this too."""
+        self.name = normalize(self.name)
+        self.short_name = normalize(self.short_name)
+        self.name_folded = fold(self.name)
+        self.short_name_folded = fold(self.short_name)
+        self.slug = slugify(self.name, max_length=120)
+
+    @property
+    def is_retired(self):
+        return self.valid_to is not None and self.valid_to < timezone.localdate()
 
     def is_current(self, on=None):
         on = on or timezone.localdate()

@@ -13,6 +13,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 
+from search.text import fold
+
 from .agencies import Agency, Sector
 
 
@@ -65,6 +67,15 @@ class ProcedureIndexPage(Page):
     class Meta:
         verbose_name = _("procedure catalogue")
 
+    def get_context(self, request, *args, **kwargs):
+        from ..catalogue import Catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        procedures = ProcedurePage.objects.live().public().descendant_of(self)
+        catalogue = Catalogue(procedures, request.GET, base_url=self.get_url(request))
+        context.update(catalogue.context(request))
+        return context
+
 
 class DepartmentProceduresPage(Page):
     """
@@ -85,12 +96,27 @@ class DepartmentProceduresPage(Page):
     content_panels = Page.content_panels + [FieldPanel("agency"), FieldPanel("intro")]
     parent_page_types = ["service_catalog.ProcedureIndexPage"]
     subpage_types = ["service_catalog.ProcedurePage"]
+    template = "service_catalog/procedure_index_page.html"
 
     class Meta:
         verbose_name = _("department procedures")
 
+    def get_context(self, request, *args, **kwargs):
+        from ..catalogue import Catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        procedures = ProcedurePage.objects.live().public().descendant_of(self)
+        catalogue = Catalogue(procedures, request.GET, fixed_agency=self.agency, base_url=self.get_url(request))
+        context.update(catalogue.context(request))
+        return context
+
 
 class ProcedurePage(Page):
+    full_name = models.TextField(
+        _("full name"),
+        blank=True,
+        help_text=_("The name as published when it is longer than the 255 characters a page title holds."),
+    )
     national_code = models.CharField(
         _("national code"),
         max_length=20,
@@ -165,8 +191,17 @@ class ProcedurePage(Page):
     decision_number = models.CharField(_("publishing decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("publishing decision date"), null=True, blank=True)
     decision_issuer = models.CharField(_("decision issued by"), max_length=255, blank=True)
+    title_folded = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
+    source_hash = models.CharField(
+        _("hash of the imported record"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the catalogue import; empty for procedures created by editors."),
+    )
 
     content_panels = Page.content_panels + [
+        FieldPanel("full_name"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("national_code"), FieldPanel("instance_code")]),
@@ -223,6 +258,21 @@ class ProcedurePage(Page):
     class Meta:
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
+
+    def save(self, *args, **kwargs):
+        self.title_folded = fold(self.title)[:255]
+        super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..presentation import procedure_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(procedure_context(self, request))
+        return context
+
+    @property
+    def display_name(self):
+        return self.full_name or self.title
 
     @property
     def legacy_level_label(self):

@@ -1,0 +1,128 @@
+"""
+Groups and permissions of the staff roles, created in code.
+
+`ensure_role_groups` is idempotent: it creates the group of each role in `accounts.roles` when
+missing and adds the permissions the role needs, without removing permissions an administrator
+granted by hand. Page permissions of a single department's subtree belong to that department's
+own groups (`service_catalog.permissions.ensure_department_groups`), not to these role groups.
+"""
+
+import logging
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from .roles import GROUP_NAMES, Role
+
+logger = logging.getLogger(__name__)
+
+ADMIN_ACCESS = ("wagtailadmin", "access_admin")
+
+# Model permissions by app label: the actions each role may take on every model of that app.
+# Apps that are not installed or have no models yet are skipped, so the function can run at any
+# stage of the migrations and picks up new models when it runs again.
+APP_PERMISSIONS = {
+    Role.DESK_OFFICER: {"submissions": ("view", "add", "change"), "service_catalog": ("view",)},
+    Role.SPECIALIST: {"submissions": ("view", "change"), "service_catalog": ("view",)},
+    Role.LEADER: {"submissions": ("view", "change"), "service_catalog": ("view",)},
+    Role.EDITOR: {
+        "search": ("view", "add", "change", "delete"),
+        "wagtaildocs": ("add", "change", "choose", "delete"),
+        "wagtailimages": ("add", "change", "choose", "delete"),
+    },
+    Role.DEPARTMENT_EDITOR: {"service_catalog": ("view",)},
+    Role.DEPARTMENT_APPROVER: {"service_catalog": ("view",)},
+}
+
+# Image and document permissions on the root collection, inherited by every child collection.
+COLLECTION_PERMISSIONS = {
+    Role.EDITOR: (
+        ("wagtailimages", ("add_image", "change_image", "choose_image")),
+        ("wagtaildocs", ("add_document", "change_document", "choose_document")),
+    ),
+    Role.DEPARTMENT_EDITOR: (
+        ("wagtailimages", ("add_image", "choose_image")),
+        ("wagtaildocs", ("add_document", "change_document", "choose_document")),
+    ),
+    Role.DEPARTMENT_APPROVER: (
+        ("wagtailimages", ("add_image", "choose_image")),
+        ("wagtaildocs", ("add_document", "change_document", "choose_document")),
+    ),
+}
+
+# Communications editors write news, guidance, standard pages and legal documents: every child
+# of the home page except the procedure catalogue, which the departments own.
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+@transaction.atomic
+def ensure_role_groups():
+    """Create the group of every staff role with its permissions; return the groups by role."""
+    groups = {}
+    for role in Role:
+        group, created = Group.objects.get_or_create(name=GROUP_NAMES[role])
+        if created:
+            logger.info("Created group %r for role %s", group.name, role.value)
+
+        group.permissions.add(_permission(*ADMIN_ACCESS), *_app_permissions(APP_PERMISSIONS.get(role, {})))
+        _grant_collection_permissions(group, COLLECTION_PERMISSIONS.get(role, ()))
+        groups[role] = group
+
+    # Wagtail's install migration gives its "Editors" group (the name of the EDITOR role) add and
+    # change on the tree root, which would let communications editors edit every department's
+    # procedures. No role works on the whole tree, so root-level page permissions are removed.
+    GroupPagePermission.objects.filter(group__in=groups.values(), page__depth=1).delete()
+    _grant_information_pages(groups[Role.EDITOR])
+    return groups
+
+
+def _permission(app_label, codename):
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _app_permissions(actions_by_app):
+    """Return the permissions for `actions_by_app`, for example {"submissions": ("view",)}."""
+    permissions = []
+    for app_label, actions in actions_by_app.items():
+        if not apps.is_installed(app_label):
+            continue
+        for model in apps.get_app_config(app_label).get_models():
+            codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+            permissions.extend(
+                Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    content_type__model=model._meta.model_name,
+                    codename__in=codenames,
+                )
+            )
+    return permissions
+
+
+def _grant_collection_permissions(group, grants):
+    root = Collection.get_first_root_node()
+    if root is None:
+        return
+    for app_label, codenames in grants:
+        for codename in codenames:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=_permission(app_label, codename)
+            )
+
+
+def _grant_information_pages(group):
+    """Give `group` the editor page permissions on each information section under the home page."""
+    from cms_pages.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        return
+
+    permissions = [_permission("wagtailcore", codename) for codename in EDITOR_PAGE_PERMISSIONS]
+    sections = Page.objects.child_of(home).exclude(
+        content_type__app_label="service_catalog", content_type__model="procedureindexpage"
+    )
+    for page in sections:
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)

@@ -1,0 +1,138 @@
+"""
+Names of administrative units that a query may contain, and the current units they stand for.
+
+Units retired on 1 July 2025 (districts and old communes) point to their successors through
+`Agency.successors`; a retired district without successors stands for the successors of its old
+communes. The lookup table is cached and dropped whenever an agency changes.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.cache import cache
+from django.utils import timezone
+
+from .text import fold_words
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "search:agency-aliases:v1"
+CACHE_SECONDS = 3600
+
+# Folded unit-type words in front of a name ("Huyện Diễn Châu", "TX Cửa Lò").
+UNIT_PREFIXES = (
+    ("uy", "ban", "nhan", "dan"),
+    ("ubnd",),
+    ("thanh", "pho"),
+    ("thi", "xa"),
+    ("thi", "tran"),
+    ("huyen",),
+    ("xa",),
+    ("phuong",),
+    ("tp",),
+    ("tx",),
+    ("tt",),
+)
+UNIT_KINDS = ("commune", "district")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A current agency that a name in a query stands for."""
+
+    code: str
+    name: str
+    name_words: tuple
+    is_commune: bool
+
+
+@dataclass(frozen=True)
+class Alias:
+    name: str
+    retired: bool
+    units: tuple
+
+
+def aliases():
+    """Return a dict mapping tuples of folded words to the Alias they name."""
+    table = cache.get(CACHE_KEY)
+    if table is None:
+        table = _build_table()
+        cache.set(CACHE_KEY, table, CACHE_SECONDS)
+    return table
+
+
+def clear_cache(**kwargs):
+    cache.delete(CACHE_KEY)
+
+
+def _strip_prefix(words):
+    for prefix in UNIT_PREFIXES:
+        if words[: len(prefix)] == prefix and len(words) > len(prefix):
+            return words[len(prefix) :]
+    return words
+
+
+def current_successors(agency, today, seen=None):
+    """Return the current agencies that took over from `agency` (itself when it is current)."""
+    seen = seen if seen is not None else set()
+    if agency.pk in seen:
+        return []
+    seen.add(agency.pk)
+    if agency.is_current(today):
+        return [agency]
+
+    found = []
+    successors = list(agency.successors.all())
+    if not successors:
+        successors = list(agency.children.all())
+    for successor in successors:
+        for unit in current_successors(successor, today, seen):
+            if unit not in found:
+                found.append(unit)
+    return found
+
+
+def _build_table():
+    Agency = apps.get_model("service_catalog", "Agency")
+    today = timezone.localdate()
+    table = {}
+    agencies = Agency.objects.exclude(kind="peoples_committee").prefetch_related("successors", "children")
+
+    for agency in agencies:
+        units = tuple(
+            Unit(
+                code=unit.code,
+                name=unit.name,
+                name_words=tuple(fold_words(unit.name)),
+                is_commune=unit.kind == "commune",
+            )
+            for unit in current_successors(agency, today)
+        )
+        if not units:
+            continue
+        retired = not agency.is_current(today)
+        keys = {tuple(fold_words(agency.name))}
+        if agency.short_name:
+            keys.add(tuple(fold_words(agency.short_name)))
+        if agency.kind in UNIT_KINDS:
+            bare = _strip_prefix(tuple(fold_words(agency.name)))
+            # One-word bare names ("Vinh") are ordinary words too; they count only with a prefix.
+            if len(bare) >= 2:
+                keys.add(bare)
+                for prefix in UNIT_PREFIXES:
+                    keys.add(prefix + bare)
+
+        for key in keys:
+            if not key:
+                continue
+            alias = table.get(key)
+            if alias is None:
+                table[key] = Alias(name=agency.name, retired=retired, units=units)
+            else:
+                merged = alias.units + tuple(unit for unit in units if unit not in alias.units)
+                table[key] = Alias(name=alias.name, retired=alias.retired and retired, units=merged)
+
+    logger.info("built %d administrative unit names for search", len(table))
+    return table

@@ -1,0 +1,369 @@
+"""
+The search-cluster engine: one implementation for OpenSearch and Elasticsearch.
+
+Queries are built with the DSL of the configured client library, opensearch-py (`opensearchpy`)
+or elasticsearch-py (`elasticsearch.dsl`, which the elasticsearch-dsl 8.18 package re-exports).
+Both DSLs descend from the same code, and the query builder uses only what they share, so a test
+checks that both produce the same request bodies.
+
+Vietnamese analysis happens in the index: text is NFC-normalised in Python before it is sent,
+combining marks left by decomposed input are removed by a char filter, and `asciifolding`
+folds the rest, "đ" included. Title and keywords also keep a diacritic-preserving subfield
+("exact") so exact matches rank first, and an edge n-gram subfield for partial words.
+Synonyms and unit names are expanded in the query (see `search.query`), so editing them in the
+admin takes effect without reindexing.
+"""
+
+import datetime
+import importlib
+import logging
+from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
+
+from ..snippets import highlight
+from .base import FACET_SIZE, Hit, SearchEngine, SearchResults, Suggestion
+
+logger = logging.getLogger(__name__)
+
+FACET_FIELDS = ("type", "audience", "sector", "agency", "level", "online")
+TEXT_FIELDS = ["title^3", "keywords^1.5", "body"]
+FUZZY_MIN_LENGTH = 4
+SNIPPET_LENGTH = 220
+
+
+@dataclass(frozen=True)
+class Library:
+    dsl: str
+    client: str
+    helpers: str
+    timeout_argument: str
+
+
+LIBRARIES = {
+    "opensearch": Library(
+        dsl="opensearchpy", client="opensearchpy.OpenSearch", helpers="opensearchpy.helpers", timeout_argument="timeout"
+    ),
+    "elasticsearch": Library(
+        dsl="elasticsearch.dsl",
+        client="elasticsearch.Elasticsearch",
+        helpers="elasticsearch.helpers",
+        timeout_argument="request_timeout",
+    ),
+}
+
+
+def _import_attribute(dotted):
+    module_name, _, attribute = dotted.rpartition(".")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+INDEX_SETTINGS = {
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    "analysis": {
+        "char_filter": {
+            # Decomposed input (NFD) leaves combining marks that asciifolding does not remove.
+            "strip_marks": {"type": "pattern_replace", "pattern": "\\p{M}+", "replacement": ""},
+        },
+        "filter": {
+            "vi_edge_ngram": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
+        },
+        "analyzer": {
+            "vi_folded": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "char_filter": ["strip_marks"],
+                "filter": ["lowercase", "asciifolding"],
+            },
+            "vi_exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+            "vi_autocomplete": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "char_filter": ["strip_marks"],
+                "filter": ["lowercase", "asciifolding", "vi_edge_ngram"],
+            },
+        },
+    },
+}
+
+INDEX_MAPPINGS = {
+    "dynamic": "strict",
+    "properties": {
+        "page_id": {"type": "integer"},
+        "content_type": {"type": "keyword"},
+        "title": {
+            "type": "text",
+            "analyzer": "vi_folded",
+            "fields": {
+                "exact": {"type": "text", "analyzer": "vi_exact"},
+                "autocomplete": {"type": "text", "analyzer": "vi_autocomplete", "search_analyzer": "vi_folded"},
+            },
+        },
+        "keywords": {"type": "text", "analyzer": "vi_folded", "fields": {"exact": {"type": "text", "analyzer": "vi_exact"}}},
+        "body": {"type": "text", "analyzer": "vi_folded", "index_options": "offsets"},
+        "url": {"type": "keyword", "index": False},
+        "date": {"type": "date"},
+        "boost": {"type": "float"},
+        "facets": {"properties": {name: {"type": "keyword"} for name in FACET_FIELDS}},
+    },
+}
+
+
+class QueryBuilder:
+    """Build search request bodies with one DSL module (`opensearchpy` or `elasticsearch.dsl`)."""
+
+    def __init__(self, dsl, index):
+        self.dsl = dsl
+        self.index = index
+
+    def _word_clause(self, words, prefix):
+        Q = self.dsl.Q
+        text = " ".join(words)
+        if len(words) > 1:
+            clauses = [Q("multi_match", query=text, fields=TEXT_FIELDS, type="phrase")]
+            if prefix:
+                clauses.append(Q("multi_match", query=text, fields=TEXT_FIELDS, type="phrase_prefix", boost=0.5))
+            return clauses
+
+        clauses = [Q("multi_match", query=text, fields=TEXT_FIELDS)]
+        if prefix:
+            clauses.append(Q("match", **{"title.autocomplete": {"query": text, "boost": 0.5}}))
+            clauses.append(Q("prefix", body={"value": text, "boost": 0.2}))
+        if len(text) >= FUZZY_MIN_LENGTH:
+            clauses.append(
+                Q("multi_match", query=text, fields=TEXT_FIELDS, fuzziness="AUTO", prefix_length=1, boost=0.2)
+            )
+        return clauses
+
+    def _group_clause(self, group):
+        Q = self.dsl.Q
+        clauses = []
+        for words in group.alternatives:
+            clauses.extend(self._word_clause(words, group.prefix))
+        if group.agency_codes:
+            clauses.append(Q("constant_score", filter=Q("terms", **{"facets.agency": list(group.agency_codes)}), boost=2.0))
+            if group.commune_level:
+                clauses.append(Q("constant_score", filter=Q("term", **{"facets.level": "commune"}), boost=1.0))
+        return Q("bool", should=clauses, minimum_should_match=1)
+
+    def _query(self, parsed):
+        Q = self.dsl.Q
+        groups = [self._group_clause(group) for group in parsed.groups]
+        phrase = " ".join(word for group in parsed.groups for word in group.words)
+        boosters = [
+            Q("match_phrase", title={"query": phrase, "slop": 1, "boost": 4.0}),
+            Q("term", content_type={"value": "procedure", "boost": 1.0}),
+        ]
+        exact_text = " ".join(word for group in parsed.groups for word in group.exact)
+        if exact_text:
+            boosters.append(Q("multi_match", query=exact_text, fields=["title.exact^2", "keywords.exact"], boost=1.5))
+        return Q(
+            "bool",
+            must=[Q("bool", should=groups, minimum_should_match=parsed.required)],
+            should=boosters,
+        )
+
+    def search(self, request):
+        """Return the Search for a SearchRequest (query, filters, facets, highlight, page)."""
+        Q, A = self.dsl.Q, self.dsl.A
+        search = self.dsl.Search(index=self.index)
+
+        filters = [Q("term", **{f"facets.{facet}": value}) for facet, value in sorted(request.filters.items())]
+        if request.exclude_ids:
+            filters.append(~Q("ids", values=[str(page_id) for page_id in request.exclude_ids]))
+
+        if request.query.is_empty:
+            query = Q("bool", filter=filters) if filters else Q("match_all")
+            search = search.query(query).sort({"date": {"order": "desc", "missing": "_last"}}, "page_id")
+        else:
+            scored = Q(
+                "function_score",
+                query=self._query(request.query),
+                functions=[{"field_value_factor": {"field": "boost", "missing": 1.0}}],
+                boost_mode="multiply",
+            )
+            search = search.query(Q("bool", must=[scored], filter=filters))
+            search = search.highlight_options(
+                encoder="html",
+                pre_tags=["<mark>"],
+                post_tags=["</mark>"],
+                fragment_size=SNIPPET_LENGTH,
+                number_of_fragments=1,
+                no_match_size=SNIPPET_LENGTH,
+            ).highlight("body")
+
+        for facet in FACET_FIELDS:
+            search.aggs.bucket(facet, A("terms", field=f"facets.{facet}", size=FACET_SIZE))
+
+        search = search.source(["page_id", "title", "url", "content_type", "date"]).extra(track_total_hits=True)
+        return search[request.offset : request.offset + request.per_page]
+
+    def autocomplete(self, parsed, limit):
+        Q = self.dsl.Q
+        words = [word for group in parsed.groups for word in group.words]
+        clauses = []
+        for index, word in enumerate(words):
+            field = "title.autocomplete" if index == len(words) - 1 else "title"
+            clauses.append(Q("match", **{field: word}))
+        query = Q("bool", must=clauses, should=[Q("match_phrase_prefix", title=" ".join(words))])
+        search = self.dsl.Search(index=self.index).query(query)
+        return search.source(["page_id", "title", "url", "content_type", "date"])[:limit]
+
+    def suggest(self, parsed):
+        search = self.dsl.Search(index=self.index).extra(size=0)
+        return search.suggest(
+            "words",
+            parsed.folded,
+            term={"field": "body", "suggest_mode": "missing", "min_word_length": 3, "prefix_length": 1},
+        )
+
+
+class DSLEngine(SearchEngine):
+    name = "dsl"
+
+    def __init__(self, config):
+        super().__init__(config)
+        library_name = config.get("LIBRARY", "opensearch")
+        if library_name not in LIBRARIES:
+            raise ValueError(f"PORTAL_SEARCH['LIBRARY'] must be one of {sorted(LIBRARIES)}, not {library_name!r}")
+        if not config.get("URL"):
+            raise ValueError("PORTAL_SEARCH['URL'] is empty: set PORTAL_SEARCH_URL to the cluster address")
+        self.library = LIBRARIES[library_name]
+        self.name = library_name
+        self.dsl = importlib.import_module(self.library.dsl)
+        self.helpers = importlib.import_module(self.library.helpers)
+        self.index = f"{config.get('INDEX_PREFIX') or 'portal'}-documents"
+        self.builder = QueryBuilder(self.dsl, self.index)
+        client_class = _import_attribute(self.library.client)
+        timeout = float(config.get("TIMEOUT", 10))
+        self.client = client_class(hosts=[config["URL"]], **{self.library.timeout_argument: timeout})
+
+    # Writing
+
+    def setup(self):
+        if not self.client.indices.exists(index=self.index):
+            self.client.indices.create(index=self.index, body={"settings": INDEX_SETTINGS, "mappings": INDEX_MAPPINGS})
+            logger.info("created search index %s", self.index)
+
+    def reset(self):
+        if self.client.indices.exists(index=self.index):
+            self.client.indices.delete(index=self.index)
+        self.setup()
+
+    def _source(self, document):
+        return {
+            "page_id": document.page_id,
+            "content_type": document.content_type,
+            "title": document.title,
+            "keywords": document.keywords,
+            "body": document.body,
+            "url": document.url,
+            "date": document.date.isoformat() if document.date else None,
+            "boost": document.boost,
+            "facets": {name: list(dict.fromkeys(values)) for name, values in document.facets.items() if values},
+        }
+
+    def index_documents(self, documents):
+        actions = [
+            {"_op_type": "index", "_index": self.index, "_id": str(document.page_id), "_source": self._source(document)}
+            for document in documents
+        ]
+        if actions:
+            self.setup()
+            self.helpers.bulk(self.client, actions)
+
+    def delete_documents(self, page_ids):
+        actions = [{"_op_type": "delete", "_index": self.index, "_id": str(page_id)} for page_id in page_ids]
+        if not actions or not self.client.indices.exists(index=self.index):
+            return
+        # A document that is not in the index is already deleted, which is what was asked.
+        _, errors = self.helpers.bulk(self.client, actions, raise_on_error=False)
+        for error in errors:
+            if error.get("delete", {}).get("status") != 404:
+                raise RuntimeError(f"deleting from the search index failed: {error}")
+
+    def refresh(self):
+        if self.client.indices.exists(index=self.index):
+            self.client.indices.refresh(index=self.index)
+
+    def count(self):
+        if not self.client.indices.exists(index=self.index):
+            return 0
+        return int(self.client.count(index=self.index)["count"])
+
+    def indexed_ids(self):
+        if not self.client.indices.exists(index=self.index):
+            return set()
+        search = self.dsl.Search(using=self.client, index=self.index).source(False)
+        return {int(hit.meta.id) for hit in search.scan()}
+
+    # Searching
+
+    def search(self, request):
+        response = self.builder.search(request).using(self.client).execute()
+        words = [word for group in request.query.groups for words in group.alternatives for word in words]
+        hits = []
+        for hit in response.hits:
+            fragments = getattr(getattr(hit.meta, "highlight", None), "body", None)
+            snippet = fragments[0] if fragments else highlight("", words)
+            hits.append(
+                Hit(
+                    page_id=int(hit.page_id),
+                    title=hit.title,
+                    url=hit.url,
+                    content_type=hit.content_type,
+                    snippet=_safe(snippet),
+                    date=_date(getattr(hit, "date", None)),
+                    score=float(hit.meta.score or 0.0),
+                )
+            )
+        facets = {}
+        aggregations = getattr(response, "aggregations", None)
+        for facet in FACET_FIELDS:
+            buckets = getattr(aggregations, facet, None) if aggregations is not None else None
+            facets[facet] = [(bucket.key, bucket.doc_count) for bucket in (buckets.buckets if buckets else [])]
+        facets = {facet: values for facet, values in facets.items() if values}
+        return SearchResults(total=int(response.hits.total.value), hits=hits, facets=facets)
+
+    def autocomplete(self, query, limit=8):
+        if query.is_empty:
+            return []
+        response = self.builder.autocomplete(query, limit).using(self.client).execute()
+        return [
+            Hit(
+                page_id=int(hit.page_id),
+                title=hit.title,
+                url=hit.url,
+                content_type=hit.content_type,
+                snippet="",
+                date=_date(getattr(hit, "date", None)),
+            )
+            for hit in response.hits
+        ]
+
+    def suggest(self, query):
+        if not query.folded_words:
+            return None
+        response = self.builder.suggest(query).using(self.client).execute()
+        replacements = {}
+        for entry in response.suggest.words:
+            if entry.options:
+                replacements[entry.text] = entry.options[0].text
+        if not replacements:
+            return None
+        words = [replacements.get(word, word) for word in query.folded_words]
+        return Suggestion(text=" ".join(words))
+
+
+def _safe(html):
+    """Mark a highlight fragment safe: the index escapes text itself (encoder "html")."""
+    return mark_safe(html)
+
+
+def _date(value):
+    if not value:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])

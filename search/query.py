@@ -1,0 +1,167 @@
+"""
+Analysis of what a citizen typed, shared by every search engine.
+
+A query becomes a list of term groups. A group is one typed word, a synonym set found in the
+query (all its terms are alternatives) or the name of an administrative unit (which matches the
+unit's procedures and pages, and for a unit retired in July 2025 those of its successors). A
+document matches when it matches enough groups (`ParsedQuery.required`); every engine applies the
+same rule so results agree across engines.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from . import agencies, synonyms
+from .text import exact_words, fold, normalize
+
+# Question and filler words that citizens add around a procedure name ("làm ... ở đâu", "cần gì").
+# They never decide whether a document matches.
+STOP_WORDS = frozenset(
+    "a ai bao cach can cho co cua dau duoc em gi gium giup hoi huong khi la lam muon nao nhu nhung "
+    "nhieu o oi the thi toi va ve voi xin".split()
+)
+
+# Share of the term groups a document must match when the query has more than two.
+MATCH_SHARE = 0.75
+MAX_GROUPS = 10
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One requirement of the query: any of `alternatives` (tuples of folded words) must appear."""
+
+    alternatives: tuple
+    exact: tuple = ()
+    prefix: bool = False
+    agency_codes: tuple = ()
+    commune_level: bool = False
+
+    @property
+    def words(self):
+        return self.alternatives[0]
+
+
+@dataclass(frozen=True)
+class AgencyNote:
+    """An administrative unit named in the query and the current units it stands for."""
+
+    typed: str
+    name: str
+    retired: bool
+    successors: tuple  # (code, name) of current units
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    folded_words: list
+    exact_words: list
+    groups: list = field(default_factory=list)
+    agency_notes: list = field(default_factory=list)
+
+    @property
+    def folded(self):
+        return " ".join(self.folded_words)
+
+    @property
+    def required(self):
+        count = len(self.groups)
+        if count <= 2:
+            return count
+        return math.ceil(count * MATCH_SHARE)
+
+    @property
+    def is_empty(self):
+        return not self.groups
+
+
+def _find_spans(words, phrases):
+    """
+    Yield (start, end, payload) for the longest phrases found in `words`, left to right.
+
+    `phrases` maps tuples of folded words to a payload.
+    """
+    longest = max((len(phrase) for phrase in phrases), default=0)
+    position = 0
+    while position < len(words):
+        for length in range(min(longest, len(words) - position), 0, -1):
+            candidate = tuple(words[position : position + length])
+            if candidate in phrases:
+                yield position, position + length, phrases[candidate]
+                position += length
+                break
+        else:
+            position += 1
+
+
+def parse(text, use_synonyms=True, use_agencies=True):
+    """Analyse `text` into a ParsedQuery; see the module docstring for the rules."""
+    text = normalize(text)
+    exact = exact_words(text)
+    folded = [fold(word) for word in exact]
+    parsed = ParsedQuery(text=text, folded_words=folded, exact_words=exact)
+    if not folded:
+        return parsed
+
+    claimed = [None] * len(folded)
+
+    if use_agencies:
+        for start, end, alias in _find_spans(folded, agencies.aliases()):
+            claimed[start:end] = [alias] * (end - start)
+
+    if use_synonyms:
+        synonym_sets = synonyms.phrases()
+        for start, end, alternatives in _find_spans(folded, synonym_sets):
+            if any(claimed[start:end]):
+                continue
+            claimed[start:end] = [alternatives] * (end - start)
+
+    last = len(folded) - 1
+    position = 0
+    while position < len(folded) and len(parsed.groups) < MAX_GROUPS:
+        owner = claimed[position]
+        end = position + 1
+        while owner is not None and end < len(folded) and claimed[end] is owner:
+            end += 1
+
+        if isinstance(owner, agencies.Alias):
+            parsed.groups.append(_agency_group(owner, tuple(folded[position:end])))
+            parsed.agency_notes.append(
+                AgencyNote(
+                    typed=" ".join(exact[position:end]),
+                    name=owner.name,
+                    retired=owner.retired,
+                    successors=tuple((unit.code, unit.name) for unit in owner.units),
+                )
+            )
+        elif owner is not None:
+            typed = tuple(folded[position:end])
+            alternatives = (typed,) + tuple(alt for alt in owner if alt != typed)
+            parsed.groups.append(TermGroup(alternatives=alternatives, exact=tuple(exact[position:end])))
+        elif folded[position] not in STOP_WORDS:
+            parsed.groups.append(
+                TermGroup(
+                    alternatives=((folded[position],),),
+                    exact=(exact[position],),
+                    prefix=position == last,
+                )
+            )
+        position = end
+
+    if not parsed.groups:
+        # Only filler words were typed: search for them rather than return nothing.
+        parsed.groups = [
+            TermGroup(alternatives=((word,),), exact=(exact[index],), prefix=index == last)
+            for index, word in enumerate(folded[:MAX_GROUPS])
+        ]
+    return parsed
+
+
+def _agency_group(alias, typed):
+    names = tuple(unit.name_words for unit in alias.units if unit.name_words)
+    alternatives = (typed,) + tuple(name for name in names if name != typed)
+    return TermGroup(
+        alternatives=alternatives,
+        agency_codes=tuple(unit.code for unit in alias.units),
+        commune_level=any(unit.is_commune for unit in alias.units),
+    )

@@ -1,0 +1,145 @@
+"""
+One search as the public pages run it: analysis, promoted results, engine call, corrections.
+
+Views, the quality script and the benchmark all go through `run_search`, so they measure what
+citizens get.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from . import query as query_analysis
+from .engines import get_engine
+from .engines.base import MAX_PAGE_SIZE, PAGE_SIZE, SearchRequest, SearchResults
+from .models import PromotedResult, SearchDocument, fold_query_key
+
+logger = logging.getLogger(__name__)
+
+FILTER_NAMES = ("type", "audience", "sector", "agency", "level", "online")
+
+
+@dataclass
+class Promoted:
+    page_id: int
+    title: str
+    url: str
+    description: str
+
+
+@dataclass
+class SearchOutcome:
+    text: str
+    parsed: object
+    results: SearchResults
+    page: int
+    per_page: int
+    promoted: list = field(default_factory=list)
+    suggestion: str = ""
+    corrected_from: str = ""
+
+    @property
+    def hits(self):
+        return self.results.hits
+
+    @property
+    def total(self):
+        return self.results.total
+
+    @property
+    def page_count(self):
+        return max(1, -(-self.results.total // self.per_page))
+
+
+def clean_filters(params):
+    """Return the facet filters present in `params` (a QueryDict or dict), one value each."""
+    filters = {}
+    for name in FILTER_NAMES:
+        value = (params.get(name) or "").strip()
+        if value:
+            filters[name] = value[:100]
+    return filters
+
+
+def promoted_for(text):
+    """Return the pages editors pinned to this query, live ones only, in their order."""
+    key = fold_query_key(text)
+    if not key:
+        return []
+    rows = (
+        PromotedResult.objects.filter(query_folded=key, page__live=True)
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+    promoted = []
+    for row in rows:
+        url = row.page.url
+        if url is None:
+            continue
+        description = row.description or _indexed_summary(row.page_id)
+        promoted.append(Promoted(page_id=row.page_id, title=row.page.title, url=url, description=description))
+    return promoted
+
+
+def _indexed_summary(page_id):
+    body = SearchDocument.objects.filter(page_id=page_id).values_list("body", flat=True).first() or ""
+    return body[:200] + ("…" if len(body) > 200 else "")
+
+
+def run_search(text, filters=None, page=1, per_page=PAGE_SIZE, engine=None, correct=True):
+    """
+    Search for `text` with facet `filters` and return a SearchOutcome.
+
+    When nothing matches and the engine proposes a correction, the corrected query runs
+    instead and `corrected_from` keeps what was typed; otherwise a correction is only offered
+    as `suggestion`.
+    """
+    engine = engine or get_engine()
+    filters = filters or {}
+    per_page = max(1, min(per_page, MAX_PAGE_SIZE))
+    page = max(1, page)
+
+    parsed = query_analysis.parse(text)
+    pinned = promoted_for(parsed.text)
+    promoted = pinned if page == 1 else []
+    promoted_ids = tuple(item.page_id for item in pinned)
+    request = SearchRequest(query=parsed, filters=filters, page=page, per_page=per_page, exclude_ids=promoted_ids)
+    results = engine.search(request)
+    outcome = SearchOutcome(text=parsed.text, parsed=parsed, results=results, page=page, per_page=per_page, promoted=promoted)
+
+    if not correct or parsed.is_empty:
+        return outcome
+
+    if results.total == 0 or _has_unknown_words(results):
+        suggestion = engine.suggest(parsed)
+        if suggestion and fold_query_key(suggestion.text) != fold_query_key(parsed.text):
+            if results.total == 0 and not promoted:
+                corrected = run_search(suggestion.text, filters, page, per_page, engine, correct=False)
+                corrected.corrected_from = parsed.text
+                return corrected
+            outcome.suggestion = suggestion.text
+    return outcome
+
+
+def _has_unknown_words(results):
+    # Few results suggest a misspelt word; many results mean the words are known.
+    return results.total < 3
+
+
+def autocomplete(text, limit=8, engine=None):
+    engine = engine or get_engine()
+    parsed = query_analysis.parse(text, use_synonyms=False, use_agencies=False)
+    return engine.autocomplete(parsed, limit=limit)
+
+
+def paginator_pages(outcome, window=2):
+    """Return the page numbers to link around the current one, with None for gaps."""
+    last = outcome.page_count
+    numbers = sorted({1, last, *range(max(1, outcome.page - window), min(last, outcome.page + window) + 1)})
+    pages = []
+    previous = 0
+    for number in numbers:
+        if number - previous > 1:
+            pages.append(None)
+        pages.append(number)
+        previous = number
+    return pages

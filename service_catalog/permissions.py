@@ -1,0 +1,154 @@
+"""
+Department ownership of procedure pages in the Wagtail admin.
+
+`ensure_department_groups()` gives every department that has a DepartmentProceduresPage:
+
+- an editors group: admin access, add and edit pages in the department's subtree only, no
+  publishing, so every change goes through moderation;
+- an approvers group: the same, plus locking; approvers publish by approving in the workflow
+  and also have no publish permission, so their own edits need another approver;
+- a moderation workflow on the department's page with one DepartmentApprovalTask for the
+  approvers group (nobody approves their own change);
+- a document collection for the department's forms, which both groups can add, edit and choose.
+
+Users get a department's rights by joining its groups; the role groups of `accounts.roles`
+(Department editors, Department approvers) say what kind of staff they are.
+"""
+
+import logging
+from typing import NamedTuple
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import DepartmentApprovalTask, DepartmentProceduresPage, DepartmentTeam
+
+logger = logging.getLogger(__name__)
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+APPROVER_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
+DOCUMENT_PERMISSIONS = ["add_document", "change_document", "choose_document"]
+
+
+class DepartmentGroups(NamedTuple):
+    editors: Group
+    approvers: Group
+    workflow: Workflow
+    page: DepartmentProceduresPage
+
+
+def _page_permission(codename):
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
+def _document_permission(codename):
+    return Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
+
+
+def _admin_access():
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+def _group_names(agency):
+    return f"{agency.name} – editors", f"{agency.name} – approvers"
+
+
+def _team(agency):
+    """Return the department's DepartmentTeam, creating its two groups when missing."""
+    editors_name, approvers_name = _group_names(agency)
+    team = DepartmentTeam.objects.select_related("editors", "approvers").filter(agency=agency).first()
+    if team is None:
+        editors, _created = Group.objects.get_or_create(name=editors_name)
+        approvers, _created = Group.objects.get_or_create(name=approvers_name)
+        return DepartmentTeam.objects.create(agency=agency, editors=editors, approvers=approvers)
+
+    for group, name in ((team.editors, editors_name), (team.approvers, approvers_name)):
+        if group.name != name:
+            group.name = name
+            group.save(update_fields=["name"])
+    return team
+
+
+def _grant_pages(group, page, codenames):
+    """Give `group` exactly `codenames` on `page` and its subtree, and no page rights elsewhere."""
+    GroupPagePermission.objects.filter(group=group).exclude(page=page).delete()
+    wanted = [_page_permission(codename) for codename in codenames]
+    GroupPagePermission.objects.filter(group=group, page=page).exclude(permission__in=wanted).delete()
+    for permission in wanted:
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def _collection(team):
+    if team.collection is not None:
+        return team.collection
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=team.agency.name).first()
+    if collection is None:
+        collection = root.add_child(name=team.agency.name)
+    team.collection = collection
+    team.save(update_fields=["collection"])
+    return collection
+
+
+def _grant_documents(group, collection):
+    for codename in DOCUMENT_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=_document_permission(codename)
+        )
+
+
+def _workflow(team, page):
+    """Return the department's workflow, assigned to its page, with the approvers' task only."""
+    agency = team.agency
+    workflow = team.workflow
+    if workflow is None:
+        workflow = Workflow.objects.create(name=f"{agency.name}: approval")
+        team.workflow = workflow
+        team.save(update_fields=["workflow"])
+
+    task = DepartmentApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
+    if task is None:
+        task = DepartmentApprovalTask.objects.create(name=f"{agency.name}: approvers")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    task.groups.set([team.approvers])
+    if not task.active:
+        task.active = True
+        task.save(update_fields=["active"])
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+
+    WorkflowPage.objects.update_or_create(page=Page.objects.get(pk=page.pk), defaults={"workflow": workflow})
+    return workflow
+
+
+@transaction.atomic
+def ensure_department_groups():
+    """
+    Create or repair the groups, permissions and workflow of every department page.
+
+    Returns {agency code: DepartmentGroups(editors, approvers, workflow, page)}. Safe to call
+    any number of times.
+    """
+    admin_access = _admin_access()
+    departments = {}
+    for page in DepartmentProceduresPage.objects.select_related("agency").order_by("path"):
+        team = _team(page.agency)
+        for group, codenames in ((team.editors, EDITOR_PAGE_PERMISSIONS), (team.approvers, APPROVER_PAGE_PERMISSIONS)):
+            group.permissions.add(admin_access)
+            _grant_pages(group, page, codenames)
+            _grant_documents(group, _collection(team))
+        workflow = _workflow(team, page)
+        departments[page.agency.code] = DepartmentGroups(team.editors, team.approvers, workflow, page)
+
+    logger.info("Department groups ready for %d departments", len(departments))
+    return departments

@@ -1,0 +1,199 @@
+"""How a procedure reads on the public site: time limits, fees, receiving desks and JSON-LD."""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.formatting import format_money
+
+from .models import Agency
+from .models.procedures import Channel, OnlineServiceKind, TimeLimitUnit
+
+_UNIT_TEXTS = {
+    TimeLimitUnit.WORKING_DAYS: lambda count: ngettext("%(count)s working day", "%(count)s working days", count),
+    TimeLimitUnit.DAYS: lambda count: ngettext("%(count)s day", "%(count)s days", count),
+    TimeLimitUnit.HOURS: lambda count: ngettext("%(count)s hour", "%(count)s hours", count),
+    TimeLimitUnit.MONTHS: lambda count: ngettext("%(count)s month", "%(count)s months", count),
+}
+
+# Characters escaped so JSON inside <script> cannot close the element (as Django's json_script does).
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+# ISO 8601 durations for schema.org; working days have none because weekends and holidays vary.
+_ISO_UNITS = {TimeLimitUnit.DAYS: "P{}D", TimeLimitUnit.HOURS: "PT{}H", TimeLimitUnit.MONTHS: "P{}M"}
+
+
+def format_time_limit(channel):
+    """Return "5 ngày làm việc" for a parsed limit, or the published text ("5 Khác") otherwise."""
+    if not channel.has_parsed_time_limit:
+        return channel.time_limit_text
+    value = channel.time_limit_value
+    count = int(value) if value == int(value) else value
+    number = formats.number_format(count)
+    return _UNIT_TEXTS[channel.time_limit_unit](count if isinstance(count, int) else 2) % {"count": number}
+
+
+def time_limit_summary(channels):
+    """Return one line for a listing: the shortest parsed limit, or the first published text."""
+    parsed = [channel for channel in channels if channel.has_parsed_time_limit]
+    if parsed:
+        fastest = min(parsed, key=lambda channel: (channel.time_limit_unit != TimeLimitUnit.HOURS, channel.time_limit_value))
+        return format_time_limit(fastest)
+    return next((channel.time_limit_text for channel in channels if channel.time_limit_text), "")
+
+
+def format_fee(channel):
+    """Return "50.000 đ" when the fee has an amount, else the published fee text."""
+    if channel.fee_amount is not None:
+        return format_money(channel.fee_amount)
+    return channel.fee_text
+
+
+def fee_summary(channels):
+    """Return one line for a listing: the range of known amounts, or "" when none is known."""
+    amounts = sorted({channel.fee_amount for channel in channels if channel.fee_amount is not None})
+    if not amounts:
+        return ""
+    if amounts == [0]:
+        return _("Free of charge")
+    if len(amounts) == 1:
+        return format_money(amounts[0])
+    return f"{format_money(amounts[0])} – {format_money(amounts[-1])}"
+
+
+@dataclass
+class Desk:
+    """A place where an application is handed in, with its address and opening hours."""
+
+    name: str
+    address: str
+    office_hours: str
+    url: str = ""
+
+
+def receiving_desks(page):
+    """
+    Return the desks that receive applications for `page`.
+
+    Provincial procedures are received at the province's public administration service
+    centre; commune-level procedures at the service centre of the applicant's commune or ward.
+    """
+    desks = []
+    if page.level_province or page.level_ministry or not page.level_commune:
+        centre = Agency.objects.current().filter(kind=Agency.Kind.SERVICE_CENTRE).order_by("pk").first()
+        if centre is not None:
+            desks.append(
+                Desk(centre.name, centre.address, centre.office_hours, reverse("service_catalog:agency", args=[centre.code]))
+            )
+    if page.level_commune:
+        commune = Agency.objects.current().filter(kind=Agency.Kind.COMMUNE).exclude(office_hours="").first()
+        desks.append(
+            Desk(
+                _("Public administration service centre of your commune or ward"),
+                _("At the People's Committee of the commune or ward"),
+                commune.office_hours if commune else "",
+                reverse("service_catalog:agencies") + "#communes",
+            )
+        )
+    return desks
+
+
+def channels_by_kind(channels):
+    """Group channel rows by channel, in the order in person, online, by post."""
+    groups = []
+    for channel in Channel:
+        rows = [row for row in channels if row.channel == channel]
+        if rows:
+            groups.append((channel.label, rows))
+    return groups
+
+
+def channel_summaries(channels):
+    """Return (channel label, distinct time limits, distinct fees) per channel, for the checklist."""
+    summaries = []
+    for label, rows in channels_by_kind(channels):
+        limits = list(dict.fromkeys(format_time_limit(row) for row in rows if format_time_limit(row)))
+        fees = list(dict.fromkeys(format_fee(row) for row in rows if format_fee(row)))
+        summaries.append((label, limits, fees))
+    return summaries
+
+
+def _json_ld(page, request, channels, desks):
+    url = page.get_full_url(request)
+    audiences = [
+        label
+        for flag, label in (
+            (page.for_citizens, _("Citizens")),
+            (page.for_organisations, _("Organisations")),
+            (page.for_businesses, _("Businesses")),
+        )
+        if flag
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": page.display_name,
+        "identifier": page.instance_code,
+        "url": url,
+        "serviceType": page.sector.name if page.sector else "",
+        "provider": {
+            "@type": "GovernmentOrganization",
+            "name": page.owner_agency.name,
+            "identifier": page.owner_agency.code,
+        },
+        "areaServed": {"@type": "AdministrativeArea", "name": settings.PORTAL_PROVINCE_NAME},
+        "availableChannel": [_channel_json_ld(row, page, request, desks) for row in channels],
+    }
+    if audiences:
+        data["audience"] = [{"@type": "Audience", "audienceType": str(label)} for label in audiences]
+    amounts = sorted({row.fee_amount for row in channels if row.fee_amount is not None})
+    if amounts:
+        data["offers"] = {"@type": "Offer", "price": amounts[0], "priceCurrency": "VND"}
+    if page.description:
+        data["description"] = page.description
+    return data
+
+
+def _channel_json_ld(row, page, request, desks):
+    channel = {"@type": "ServiceChannel", "name": str(row.get_channel_display()), "availableLanguage": "vi"}
+    if row.has_parsed_time_limit and row.time_limit_unit in _ISO_UNITS:
+        value = row.time_limit_value
+        channel["processingTime"] = _ISO_UNITS[row.time_limit_unit].format(int(value) if value == int(value) else value)
+    if row.channel == Channel.ONLINE and page.accepts_online:
+        channel["serviceUrl"] = request.build_absolute_uri(reverse("submissions:apply", args=[page.pk]))
+    elif row.channel == Channel.IN_PERSON and desks:
+        channel["serviceLocation"] = {"@type": "Place", "name": desks[0].name, "address": desks[0].address}
+    return channel
+
+
+def json_ld_script(data):
+    """Return a safe <script type="application/ld+json"> element for `data`."""
+    text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def procedure_context(page, request):
+    """Return everything the procedure page template shows, fetched once."""
+    channels = list(page.channels.all())
+    desks = receiving_desks(page)
+    return {
+        "channels": channels,
+        "channel_groups": channels_by_kind(channels),
+        "channel_summaries": channel_summaries(channels),
+        "steps": list(page.steps.all()),
+        "components": list(page.dossier_components.select_related("form_document")),
+        "results": list(page.results.all()),
+        "legal_bases": list(page.legal_bases.all()),
+        "implementing_agencies": list(page.implementing_agencies.all()),
+        "desks": desks,
+        "is_full_online": page.online_service_kind == OnlineServiceKind.FULL,
+        "json_ld": json_ld_script(_json_ld(page, request, channels, desks)),
+        "checklist_url": reverse("service_catalog:checklist", args=[page.pk]),
+        "checklist_pdf_url": reverse("service_catalog:checklist_pdf", args=[page.pk]),
+    }

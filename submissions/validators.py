@@ -1,0 +1,133 @@
+"""Checks of what applicants type and upload: personal ID number, phone number, dossier files."""
+
+import csv
+import functools
+
+import filetype
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from search.text import slugify
+
+# Content types accepted for dossier files, with the extension the stored file gets.
+ACCEPTED_FILE_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+}
+# filetype recognises every accepted type from the first bytes of the file.
+SNIFF_BYTES = 2048
+
+
+@functools.lru_cache(maxsize=1)
+def birth_registration_prefixes():
+    """
+    Return the three-digit prefixes of personal ID numbers: "0" + the province's statistics code.
+
+    The first three digits name the province where the birth was registered, with the 63
+    province codes in force before July 2025 (numbers already issued never change); the codes
+    come from data/vn-agency-codes/province-agency-codes.csv.
+    """
+    path = settings.PORTAL_DATA_DIR / "vn-agency-codes" / "province-agency-codes.csv"
+    try:
+        with open(path, encoding="utf-8", newline="") as source:
+            codes = {row["gso_code_pre_2025"].strip() for row in csv.DictReader(source)}
+    except FileNotFoundError as error:
+        raise ImproperlyConfigured(f"Province codes are missing: {path} not found.") from error
+    return frozenset(f"0{code.zfill(2)}" for code in codes if code)
+
+
+def validate_personal_id(value, today=None):
+    """
+    Check a 12-digit personal identification number (số định danh cá nhân, on the CCCD card).
+
+    Digits 1–3 are the province where the birth was registered, digit 4 gives the century and
+    sex (0/1: 1900s, 2/3: 2000s, 4/5: 2100s …), digits 5–6 the year of birth; the number has no
+    check digit. A number whose year of birth lies in the future is rejected.
+    """
+    if len(value) != 12 or not value.isdigit():
+        raise ValidationError(
+            _("The personal identification number has 12 digits; check the number on your ID card."),
+            code="format",
+        )
+
+    # NOTE: births registered abroad carry a country code instead of a province code; the
+    # country list of Circular 07/2016/TT-BCA is not in our data, so such numbers are refused.
+    if value[:3] not in birth_registration_prefixes():
+        raise ValidationError(
+            _("The first three digits (%(prefix)s) are not a province code; check the number on your ID card.")
+            % {"prefix": value[:3]},
+            code="province",
+        )
+
+    today = today or timezone.localdate()
+    century = 19 + int(value[3]) // 2
+    birth_year = century * 100 + int(value[4:6])
+    if birth_year > today.year:
+        raise ValidationError(
+            _("Digits 4 to 6 give a year of birth (%(year)s) in the future; check the number on your ID card.")
+            % {"year": birth_year},
+            code="birth_year",
+        )
+
+
+def parse_phone(value):
+    """Return a Vietnamese phone number in E.164 (+84…) or raise ValidationError."""
+    message = _("Enter a Vietnamese phone number, for example 0912 345 678.")
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        raise ValidationError(message, code="invalid") from None
+    if not phonenumbers.is_valid_number_for_region(number, "VN"):
+        raise ValidationError(message, code="invalid")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(e164):
+    """Return a stored phone number as Vietnamese write it: 0912 345 678."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def check_dossier_file(uploaded):
+    """
+    Return the content type of an uploaded dossier file, judged by its content, or raise ValidationError.
+
+    The extension is ignored: a PDF renamed .jpg is a PDF, and a text file renamed .pdf is refused.
+    """
+    limit = settings.PORTAL_UPLOAD_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s. Scan at a lower resolution or split the document.")
+            % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    if uploaded.size == 0:
+        raise ValidationError(_("The file is empty; choose the file again."), code="empty")
+
+    uploaded.seek(0)
+    head = uploaded.read(SNIFF_BYTES)
+    uploaded.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ACCEPTED_FILE_TYPES:
+        raise ValidationError(
+            _("This file is not a PDF, JPEG or PNG document (its content was checked); save it in one of those formats."),
+            code="file_type",
+        )
+    return kind.mime
+
+
+def stored_file_name(original_name, content_type):
+    """Return a safe file name with the extension of the detected content type."""
+    stem = original_name.rsplit(".", 1)[0] if "." in original_name else original_name
+    safe_stem = slugify(stem, max_length=80) or "document"
+    return f"{safe_stem}.{ACCEPTED_FILE_TYPES[content_type]}"
