@@ -35,6 +35,8 @@ UNIT_PREFIXES = (
     ("tt",),
 )
 UNIT_KINDS = ("commune", "district")
+EXACT_NAME = 2
+BARE_NAME = 1
 
 
 @dataclass(frozen=True)
@@ -113,26 +115,28 @@ def _build_table():
         if not units:
             continue
         retired = not agency.is_current(today)
-        keys = {tuple(fold_words(agency.name))}
+        # The official name outranks a name built from another unit type's prefix.
+        keys = {tuple(fold_words(agency.name)): EXACT_NAME}
         if agency.short_name:
-            keys.add(tuple(fold_words(agency.short_name)))
+            keys[tuple(fold_words(agency.short_name))] = EXACT_NAME
         if agency.kind in UNIT_KINDS:
             bare = _strip_prefix(tuple(fold_words(agency.name)))
             # One-word bare names ("Vinh") are ordinary words too; they count only with a prefix.
             if len(bare) >= 2:
-                keys.add(bare)
+                keys.setdefault(bare, BARE_NAME)
                 for prefix in UNIT_PREFIXES:
-                    keys.add(prefix + bare)
+                    keys.setdefault(prefix + bare, BARE_NAME)
 
-        for key in keys:
+        for key, rank in keys.items():
             if not key:
                 continue
-            alias = table.get(key)
-            if alias is None:
-                table[key] = Alias(name=agency.name, retired=retired, units=units)
-            else:
-                merged = alias.units + tuple(unit for unit in units if unit not in alias.units)
-                table[key] = Alias(name=alias.name, retired=alias.retired and retired, units=merged)
+            alias = Alias(name=agency.name, retired=retired, units=units)
+            known = table.get(key)
+            if known is None or rank > known[0]:
+                table[key] = (rank, alias)
+            elif rank == known[0]:
+                merged = known[1].units + tuple(unit for unit in units if unit not in known[1].units)
+                table[key] = (rank, Alias(name=known[1].name, retired=known[1].retired and retired, units=merged))
 
     logger.info("built %d administrative unit names for search", len(table))
-    return table
+    return {key: alias for key, (_, alias) in table.items()}

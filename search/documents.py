@@ -61,9 +61,14 @@ def model_label(page):
     return page._meta.label_lower
 
 
+def is_listing_model(page):
+    """Listing pages (home, "…IndexPage" models, catalogue folders) only link to the indexed pages."""
+    return model_label(page) in NOT_INDEXED_MODELS or page._meta.model_name.endswith("indexpage")
+
+
 def is_indexable(page):
     """Return True when `page` (specific) is live, public, routable and of an indexed type."""
-    if model_label(page) in NOT_INDEXED_MODELS or page.depth <= 1:
+    if is_listing_model(page) or page.depth <= 1:
         return False
     if not page.live or page.expired:
         return False

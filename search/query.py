@@ -58,6 +58,8 @@ class ParsedQuery:
     exact_words: list
     groups: list = field(default_factory=list)
     agency_notes: list = field(default_factory=list)
+    # Positions of words that belong to a synonym or a unit name; spelling correction skips them.
+    protected: set = field(default_factory=set)
 
     @property
     def folded(self):
@@ -73,6 +75,23 @@ class ParsedQuery:
     @property
     def is_empty(self):
         return not self.groups
+
+    def correctable(self):
+        """Yield (position, folded word) of the words that spelling correction may replace."""
+        for position, word in enumerate(self.folded_words):
+            if position in self.protected or word in STOP_WORDS or word.isdigit():
+                continue
+            yield position, word
+
+    def is_completion(self, position, replacement):
+        """Return True when `replacement` only completes the partly typed last word."""
+        word = self.folded_words[position]
+        return position == len(self.folded_words) - 1 and replacement.startswith(word)
+
+    def with_replacements(self, replacements):
+        """Return the typed text with the words at some positions replaced (position to word)."""
+        words = [replacements.get(position, word) for position, word in enumerate(self.exact_words)]
+        return " ".join(words)
 
 
 def _find_spans(words, phrases):
@@ -123,6 +142,9 @@ def parse(text, use_synonyms=True, use_agencies=True):
         end = position + 1
         while owner is not None and end < len(folded) and claimed[end] is owner:
             end += 1
+
+        if owner is not None:
+            parsed.protected.update(range(position, end))
 
         if isinstance(owner, agencies.Alias):
             parsed.groups.append(_agency_group(owner, tuple(folded[position:end])))

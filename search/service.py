@@ -89,9 +89,8 @@ def run_search(text, filters=None, page=1, per_page=PAGE_SIZE, engine=None, corr
     """
     Search for `text` with facet `filters` and return a SearchOutcome.
 
-    When nothing matches and the engine proposes a correction, the corrected query runs
-    instead and `corrected_from` keeps what was typed; otherwise a correction is only offered
-    as `suggestion`.
+    When the engine finds words that no document contains and proposes corrections, the
+    corrected query runs instead and `corrected_from` keeps what was typed.
     """
     engine = engine or get_engine()
     filters = filters or {}
@@ -99,30 +98,35 @@ def run_search(text, filters=None, page=1, per_page=PAGE_SIZE, engine=None, corr
     page = max(1, page)
 
     parsed = query_analysis.parse(text)
-    pinned = promoted_for(parsed.text)
-    promoted = pinned if page == 1 else []
-    promoted_ids = tuple(item.page_id for item in pinned)
-    request = SearchRequest(query=parsed, filters=filters, page=page, per_page=per_page, exclude_ids=promoted_ids)
-    results = engine.search(request)
-    outcome = SearchOutcome(text=parsed.text, parsed=parsed, results=results, page=page, per_page=per_page, promoted=promoted)
-
-    if not correct or parsed.is_empty:
-        return outcome
-
-    if results.total == 0 or _has_unknown_words(results):
+    corrected_from = ""
+    if correct and not parsed.is_empty:
+        # A word that appears in no document matches nothing, so searching for its closest
+        # indexed word is always more useful; the page offers the typed query as a link.
         suggestion = engine.suggest(parsed)
         if suggestion and fold_query_key(suggestion.text) != fold_query_key(parsed.text):
-            if results.total == 0 and not promoted:
-                corrected = run_search(suggestion.text, filters, page, per_page, engine, correct=False)
-                corrected.corrected_from = parsed.text
-                return corrected
-            outcome.suggestion = suggestion.text
-    return outcome
+            corrected_from = parsed.text
+            parsed = query_analysis.parse(suggestion.text)
 
-
-def _has_unknown_words(results):
-    # Few results suggest a misspelt word; many results mean the words are known.
-    return results.total < 3
+    pinned = promoted_for(parsed.text) or (promoted_for(corrected_from) if corrected_from else [])
+    promoted = pinned if page == 1 else []
+    request = SearchRequest(
+        query=parsed, filters=filters, page=page, per_page=per_page, exclude_ids=tuple(item.page_id for item in pinned)
+    )
+    results = engine.search(request)
+    suggestion = ""
+    if not correct and not parsed.is_empty:
+        proposed = engine.suggest(parsed)
+        suggestion = proposed.text if proposed else ""
+    return SearchOutcome(
+        text=parsed.text,
+        parsed=parsed,
+        results=results,
+        page=page,
+        per_page=per_page,
+        promoted=promoted,
+        corrected_from=corrected_from,
+        suggestion=suggestion,
+    )
 
 
 def autocomplete(text, limit=8, engine=None):

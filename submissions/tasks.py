@@ -34,7 +34,7 @@ def send_receipt_email(self, application_id):
 
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("current_agency", "processing_agency")
             .filter(pk=application_id)
             .first()

@@ -24,6 +24,10 @@ from . import admin_urls
 from .models import Application, CalendarDay, OfficeHours, Status, Workflow
 from .views.staff import is_staff_member
 
+# The slips' and the notifications' screens register their own hooks.
+from .notifications import hooks as notification_hooks  # noqa: E402, F401
+from .slips import hooks as slip_hooks  # noqa: E402, F401
+
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():

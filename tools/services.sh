@@ -76,11 +76,14 @@ start_postgres_cluster() {
   clusters=$(pg_lsclusters --no-header | awk -v port="$URL_PORT" '$3 == port {print $1 " " $2}')
   if [ -z "$clusters" ]; then
     is_root || fail "no PostgreSQL cluster uses port $URL_PORT. Create one as root: pg_createcluster --start VERSION main --port $URL_PORT"
-    local version
+    local version name=main
     version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
-    echo "services: creating PostgreSQL cluster $version/main on port $URL_PORT"
-    pg_createcluster "$version" main --port "$URL_PORT" >/dev/null
-    clusters="$version main"
+    if [ -d "/etc/postgresql/$version/main" ]; then
+      name="portal_$URL_PORT"
+    fi
+    echo "services: creating PostgreSQL cluster $version/$name on port $URL_PORT"
+    pg_createcluster "$version" "$name" --port "$URL_PORT" >/dev/null
+    clusters="$version $name"
   fi
 
   while read -r version name; do

@@ -114,6 +114,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serialises writers; a busy timeout makes concurrent requests wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A transaction takes the write lock when it begins, so two writers that both read first
+    # wait for each other instead of failing with "database is locked" on the lock upgrade.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -205,6 +208,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Task modules outside an app's `tasks` module, and the periodic tasks that `celery beat` starts.
+CELERY_IMPORTS = ["submissions.notifications.tasks", "submissions.deadlines.tasks"]
+CELERY_BEAT_SCHEDULE = {
+    "watch-deadlines": {"task": "submissions.deadlines.tasks.watch_deadlines", "schedule": 15 * 60},
+    "sweep-notification-outbox": {"task": "submissions.notifications.tasks.sweep_outbox", "schedule": 60},
+}
 
 
 # Wagtail
@@ -217,6 +226,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "rtf", "txt", "xls
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
+# An approved workflow publishes without requiring the last approver's publish permission:
+# department approvers approve other people's changes but cannot publish their own.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "service_catalog.workflows.publish_approved_workflow_state"
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
@@ -243,6 +255,32 @@ PORTAL_OFFICE_HOURS = [("07:30", "11:30"), ("13:30", "17:00")]
 # within the window (seconds).
 PORTAL_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("PORTAL_LOOKUP_MAX_ATTEMPTS", "10"))
 PORTAL_LOOKUP_WINDOW_SECONDS = int(os.environ.get("PORTAL_LOOKUP_WINDOW_SECONDS", "900"))
+
+# Notifications (submissions.notifications). Channels used for messages to applicants.
+PORTAL_NOTIFICATION_CHANNELS = env_list("PORTAL_NOTIFICATION_CHANNELS", "email,sms")
+# Delivery attempts per message, and the first and largest wait between attempts (seconds).
+PORTAL_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("PORTAL_NOTIFICATION_MAX_ATTEMPTS", "8"))
+PORTAL_NOTIFICATION_BACKOFF_SECONDS = int(os.environ.get("PORTAL_NOTIFICATION_BACKOFF_SECONDS", "30"))
+PORTAL_NOTIFICATION_BACKOFF_MAX_SECONDS = int(os.environ.get("PORTAL_NOTIFICATION_BACKOFF_MAX_SECONDS", "3600"))
+# How long a worker holds a message it is sending before another worker may take it over
+# (seconds); keep it above the SMS gateway's and the mail server's timeouts.
+PORTAL_NOTIFICATION_LEASE_SECONDS = int(os.environ.get("PORTAL_NOTIFICATION_LEASE_SECONDS", "120"))
+# SMS gateway: a class path (see submissions/notifications/sms.py) and its options. Without a
+# URL, messages are written to the console, as the console e-mail backend does.
+PORTAL_SMS = {
+    "GATEWAY": os.environ.get(
+        "PORTAL_SMS_GATEWAY",
+        "submissions.notifications.sms.HttpJsonSmsGateway"
+        if os.environ.get("PORTAL_SMS_URL")
+        else "submissions.notifications.sms.ConsoleSmsGateway",
+    ),
+    "URL": os.environ.get("PORTAL_SMS_URL", ""),
+    "API_KEY": os.environ.get("PORTAL_SMS_API_KEY", ""),
+    "BRANDNAME": os.environ.get("PORTAL_SMS_BRANDNAME", "UBND NGHE AN"),
+    "TIMEOUT": float(os.environ.get("PORTAL_SMS_TIMEOUT", "10")),
+    # Send SMS text without diacritics: unaccented messages fit 160 characters per part.
+    "UNACCENTED": env_bool("PORTAL_SMS_UNACCENTED", True),
+}
 
 # Search engine behind the public search box; see search/engines/.
 PORTAL_SEARCH = {

@@ -16,6 +16,7 @@ SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PORTAL_SMS = {**PORTAL_SMS, "GATEWAY": "submissions.notifications.sms.LocmemSmsGateway"}  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
 # An existing static root keeps WhiteNoise from warning on every request.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-static-"))  # noqa: F405

@@ -12,6 +12,7 @@ space-padded folded text and corrections come from `difflib`.
 """
 
 import difflib
+import itertools
 import logging
 from collections import Counter
 
@@ -36,6 +37,7 @@ from django.db.models.functions import Cast, Concat, Greatest
 
 from ..models import SearchDocument, SearchFacet, SearchTerm
 from ..snippets import highlight
+from ..spelling import pick_correction
 from ..text import fold_words
 from .base import FACET_SIZE, Hit, SearchEngine, SearchResults, Suggestion
 
@@ -44,6 +46,9 @@ logger = logging.getLogger(__name__)
 TERM_MAX_LENGTH = 60
 SUGGEST_MIN_LENGTH = 3
 SIMILARITY_CUTOFF = 0.6
+CORRECTION_CANDIDATES = 10
+# pg_trgm similarity of a one-letter typo in a short syllable ("snh" and "sinh": 2 of 7 trigrams).
+TRIGRAM_CUTOFF = 0.25
 
 # Score weights; only their order matters, and the quality script measures their effect.
 MATCHED_GROUP = 10.0
@@ -101,7 +106,8 @@ class VectorMatch(_VectorExpression):
 
 
 class VectorRank(_VectorExpression):
-    template = "ts_rank_cd({column}, to_tsquery('simple', %s))"
+    # Normalisation 32 maps the rank to rank / (rank + 1), so long bodies cannot dominate the score.
+    template = "ts_rank_cd({column}, to_tsquery('simple', %s), 32)"
 
     def __init__(self, tsquery):
         super().__init__(tsquery, FloatField())
@@ -265,13 +271,13 @@ class DatabaseEngine(SearchEngine):
             (Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()) for condition in group_conditions),
             Value(0),
         )
-        queryset = queryset.annotate(matched=matched).filter(matched__gte=parsed.required)
+        queryset = queryset.annotate(matched=matched)
         if self.is_postgresql and not any(group.agency_codes for group in parsed.groups):
-            # The GIN index finds documents with any of the words; the count above decides.
-            any_group = " | ".join(
-                _tsquery_term(words, group.prefix) for group in parsed.groups for words in group.alternatives
-            )
-            queryset = queryset.filter(VectorMatch(any_group))
+            # One tsquery that holds exactly when enough groups match, so the GIN index returns
+            # the matching documents and nothing else.
+            queryset = queryset.filter(VectorMatch(_required_tsquery(parsed)))
+        else:
+            queryset = queryset.filter(matched__gte=parsed.required)
 
         return queryset.annotate(score=self._score(parsed))
 
@@ -292,12 +298,11 @@ class DatabaseEngine(SearchEngine):
                 output_field=FloatField(),
             )
             for word in group.exact:
-                if fold_words(word) != [word]:
-                    score = score + Case(
-                        When(_exact__contains=f" {word} ", then=Value(EXACT_WORD)),
-                        default=Value(0.0),
-                        output_field=FloatField(),
-                    )
+                score = score + Case(
+                    When(_exact__contains=f" {word} ", then=Value(EXACT_WORD)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
 
         phrase = [words for group in parsed.groups for words in group.alternatives[:1]]
         if len(phrase) > 1:
@@ -377,33 +382,44 @@ class DatabaseEngine(SearchEngine):
         ]
 
     def suggest(self, query):
-        words = list(query.folded_words)
-        known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
-        changed = False
-        for index, word in enumerate(words):
-            if word in known or len(word) < SUGGEST_MIN_LENGTH or word.isdigit():
+        candidates = [(position, word) for position, word in query.correctable() if len(word) >= SUGGEST_MIN_LENGTH]
+        if not candidates:
+            return None
+        known = set(SearchTerm.objects.filter(term__in=[word for _, word in candidates]).values_list("term", flat=True))
+        replacements = {}
+        for position, word in candidates:
+            if word in known:
                 continue
             replacement = self._closest_term(word)
-            if replacement and replacement != word:
-                words[index] = replacement
-                changed = True
-        return Suggestion(text=" ".join(words)) if changed else None
+            if replacement and replacement != word and not query.is_completion(position, replacement):
+                replacements[position] = replacement
+        return Suggestion(text=query.with_replacements(replacements)) if replacements else None
 
     def _closest_term(self, word):
         if self.is_postgresql:
-            row = (
-                SearchTerm.objects.filter(
-                    Q(RawSQL("search_searchterm.term %% %s", [word], output_field=BooleanField()))
-                )
-                .annotate(similarity=RawSQL("similarity(search_searchterm.term, %s)", [word], output_field=FloatField()))
-                .order_by("-similarity", "-document_count", "term")
-                .values_list("term", flat=True)
-                .first()
+            similarity = RawSQL("similarity(term, %s)", [word], output_field=FloatField())
+            candidates = (
+                SearchTerm.objects.annotate(similarity=similarity)
+                .filter(similarity__gte=TRIGRAM_CUTOFF)
+                .order_by("-similarity", "-document_count")
+                .values_list("term", "document_count")[:CORRECTION_CANDIDATES]
             )
-            return row
-        candidates = SearchTerm.objects.filter(term__startswith=word[0]).values_list("term", flat=True)
-        matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=SIMILARITY_CUTOFF)
-        return matches[0] if matches else None
+        else:
+            terms = dict(SearchTerm.objects.filter(term__startswith=word[0]).values_list("term", "document_count"))
+            close = difflib.get_close_matches(word, list(terms), n=CORRECTION_CANDIDATES, cutoff=SIMILARITY_CUTOFF)
+            candidates = [(term, terms[term]) for term in close]
+        return pick_correction(word, list(candidates))
+
+
+def _group_tsquery(group):
+    return "(" + " | ".join(_tsquery_term(words, group.prefix) for words in group.alternatives) + ")"
+
+
+def _required_tsquery(parsed):
+    """Return a tsquery true when at least `parsed.required` of the term groups match."""
+    groups = [_group_tsquery(group) for group in parsed.groups]
+    combinations = itertools.combinations(groups, parsed.required)
+    return " | ".join("(" + " & ".join(combination) + ")" for combination in combinations)
 
 
 def _exact_words(*texts):

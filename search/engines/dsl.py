@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from django.utils.safestring import mark_safe
 
 from ..snippets import highlight
+from ..spelling import pick_correction
 from .base import FACET_SIZE, Hit, SearchEngine, SearchResults, Suggestion
 
 logger = logging.getLogger(__name__)
 
 FACET_FIELDS = ("type", "audience", "sector", "agency", "level", "online")
 TEXT_FIELDS = ["title^3", "keywords^1.5", "body"]
-FUZZY_MIN_LENGTH = 4
+FUZZY_MIN_LENGTH = 3
 SNIPPET_LENGTH = 220
 
 
@@ -65,6 +66,8 @@ INDEX_SETTINGS = {
         "char_filter": {
             # Decomposed input (NFD) leaves combining marks that asciifolding does not remove.
             "strip_marks": {"type": "pattern_replace", "pattern": "\\p{M}+", "replacement": ""},
+            # Codes such as 1.001193 are searched as separate numbers, as search.text splits them.
+            "split_dots": {"type": "pattern_replace", "pattern": "\\.", "replacement": " "},
         },
         "filter": {
             "vi_edge_ngram": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
@@ -73,14 +76,14 @@ INDEX_SETTINGS = {
             "vi_folded": {
                 "type": "custom",
                 "tokenizer": "standard",
-                "char_filter": ["strip_marks"],
+                "char_filter": ["strip_marks", "split_dots"],
                 "filter": ["lowercase", "asciifolding"],
             },
-            "vi_exact": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+            "vi_exact": {"type": "custom", "tokenizer": "standard", "char_filter": ["split_dots"], "filter": ["lowercase"]},
             "vi_autocomplete": {
                 "type": "custom",
                 "tokenizer": "standard",
-                "char_filter": ["strip_marks"],
+                "char_filter": ["strip_marks", "split_dots"],
                 "filter": ["lowercase", "asciifolding", "vi_edge_ngram"],
             },
         },
@@ -95,13 +98,21 @@ INDEX_MAPPINGS = {
         "title": {
             "type": "text",
             "analyzer": "vi_folded",
+            "copy_to": "spelling",
             "fields": {
                 "exact": {"type": "text", "analyzer": "vi_exact"},
                 "autocomplete": {"type": "text", "analyzer": "vi_autocomplete", "search_analyzer": "vi_folded"},
             },
         },
-        "keywords": {"type": "text", "analyzer": "vi_folded", "fields": {"exact": {"type": "text", "analyzer": "vi_exact"}}},
-        "body": {"type": "text", "analyzer": "vi_folded", "index_options": "offsets"},
+        "keywords": {
+            "type": "text",
+            "analyzer": "vi_folded",
+            "copy_to": "spelling",
+            "fields": {"exact": {"type": "text", "analyzer": "vi_exact"}},
+        },
+        "body": {"type": "text", "analyzer": "vi_folded", "index_options": "offsets", "copy_to": "spelling"},
+        # Every folded word of the document: the vocabulary of spelling corrections.
+        "spelling": {"type": "text", "analyzer": "vi_folded"},
         "url": {"type": "keyword", "index": False},
         "date": {"type": "date"},
         "boost": {"type": "float"},
@@ -164,6 +175,16 @@ class QueryBuilder:
             should=boosters,
         )
 
+    def _highlight_query(self, parsed):
+        """Return the query that marks words in snippets: typed words and synonyms, no fuzzy matches."""
+        Q = self.dsl.Q
+        clauses = []
+        for group in parsed.groups:
+            for words in group.alternatives:
+                kind = "match_phrase_prefix" if group.prefix else "match_phrase"
+                clauses.append(Q(kind, body=" ".join(words)))
+        return Q("bool", should=clauses)
+
     def search(self, request):
         """Return the Search for a SearchRequest (query, filters, facets, highlight, page)."""
         Q, A = self.dsl.Q, self.dsl.A
@@ -191,13 +212,14 @@ class QueryBuilder:
                 fragment_size=SNIPPET_LENGTH,
                 number_of_fragments=1,
                 no_match_size=SNIPPET_LENGTH,
-            ).highlight("body")
+            ).highlight("body", highlight_query=self._highlight_query(request.query).to_dict())
 
         for facet in FACET_FIELDS:
             search.aggs.bucket(facet, A("terms", field=f"facets.{facet}", size=FACET_SIZE))
 
         search = search.source(["page_id", "title", "url", "content_type", "date"]).extra(track_total_hits=True)
-        return search[request.offset : request.offset + request.per_page]
+        # extra() rather than slicing: the two DSLs render a slice starting at 0 differently.
+        return search.extra(**{"from": request.offset, "size": request.per_page})
 
     def autocomplete(self, parsed, limit):
         Q = self.dsl.Q
@@ -208,14 +230,14 @@ class QueryBuilder:
             clauses.append(Q("match", **{field: word}))
         query = Q("bool", must=clauses, should=[Q("match_phrase_prefix", title=" ".join(words))])
         search = self.dsl.Search(index=self.index).query(query)
-        return search.source(["page_id", "title", "url", "content_type", "date"])[:limit]
+        return search.source(["page_id", "title", "url", "content_type", "date"]).extra(size=limit)
 
-    def suggest(self, parsed):
+    def suggest(self, text):
         search = self.dsl.Search(index=self.index).extra(size=0)
         return search.suggest(
             "words",
-            parsed.folded,
-            term={"field": "body", "suggest_mode": "missing", "min_word_length": 3, "prefix_length": 1},
+            text,
+            term={"field": "spelling", "suggest_mode": "missing", "min_word_length": 3, "prefix_length": 1, "size": 10},
         )
 
 
@@ -343,17 +365,19 @@ class DSLEngine(SearchEngine):
         ]
 
     def suggest(self, query):
-        if not query.folded_words:
+        candidates = dict((word, position) for position, word in query.correctable())
+        if not candidates:
             return None
-        response = self.builder.suggest(query).using(self.client).execute()
+        response = self.builder.suggest(" ".join(candidates)).using(self.client).execute()
         replacements = {}
         for entry in response.suggest.words:
-            if entry.options:
-                replacements[entry.text] = entry.options[0].text
-        if not replacements:
-            return None
-        words = [replacements.get(word, word) for word in query.folded_words]
-        return Suggestion(text=" ".join(words))
+            if not entry.options or entry.text not in candidates:
+                continue
+            position = candidates[entry.text]
+            replacement = pick_correction(entry.text, [(option.text, option.freq) for option in entry.options])
+            if replacement and not query.is_completion(position, replacement):
+                replacements[position] = replacement
+        return Suggestion(text=query.with_replacements(replacements)) if replacements else None
 
 
 def _safe(html):

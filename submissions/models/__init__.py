@@ -22,7 +22,14 @@ from .events import (
 )
 from .workflow import StepAgency, StepKind, Workflow, WorkflowStep
 
+# The outbox and the deadline watch keep their models next to their code.
+from ..deadlines.models import ApologyLetter, DeadlineAlert  # noqa: E402
+from ..notifications.models import Notification  # noqa: E402
+
 __all__ = [
+    "ApologyLetter",
+    "DeadlineAlert",
+    "Notification",
     "FINAL_STATUSES",
     "RESULT_STATUSES",
     "AccessLog",

@@ -95,7 +95,7 @@ def _lock(application_id, expected_version):
                 )
             )
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("current_step", "current_agency", "receiving_agency", "processing_agency", "procedure")
         .get(pk=application_id)
     )

@@ -85,7 +85,7 @@ def test_every_demo_account_opens_admin(client, demo_agencies, home_page):
 
 @override_settings(PORTAL_ENVIRONMENT="production")
 def test_refused_in_production(demo_agencies):
-    with pytest.raises(CommandError, match="production"):
+    with pytest.raises(CommandError, match="production settings"):
         run_command()
 
     assert not get_user_model().objects.exists()

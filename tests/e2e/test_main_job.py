@@ -1,7 +1,9 @@
 """
-A citizen's main job in Chromium, on the real Nghệ An data: find a procedure in the catalogue by
-sector, open it, apply online with uploads, get the application code, and look it up with the
-code and the last four digits of the phone number.
+A citizen's main job in Chromium, on the real Nghệ An data.
+
+The citizen finds a procedure in the catalogue by sector and opens it. They apply online with
+uploads and get the application code, then look the application up with the code and the last
+four digits of their phone number.
 """
 
 import io
@@ -17,6 +19,7 @@ PROCEDURE_TITLE = "Thủ tục đăng ký khai sinh"
 COMMUNE = "Phường Thành Vinh"
 COMMUNE_CODE = "PV.X.16681.H41"
 PHONE = "0912 345 678"
+PHONE_LAST_FOUR = "5678"
 
 # The smallest files whose content passes the PDF and PNG checks of the upload fields.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -103,7 +106,7 @@ def test_citizen_applies_online_and_tracks(live_server, province_data, browser_p
     assert code_text not in page.locator("main").inner_text()
 
     page.fill("input[name=code]", code_text)
-    page.fill("input[name=phone_digits]", PHONE[-4:])
+    page.fill("input[name=phone_digits]", PHONE_LAST_FOUR)
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
     assert page.locator("#application-status").inner_text().strip() != ""

@@ -101,11 +101,11 @@ def procedure(
     return page
 
 
-def staff(username, role, agency_obj, superuser=False):
+def staff(username, role, agency_obj, superuser=False, groups=None):
     """Create a staff account with one role at `agency_obj`; roles' groups come from accounts.setup."""
     from accounts.setup import ensure_role_groups
 
-    groups = ensure_role_groups()
+    groups = groups or ensure_role_groups()
     user_model = get_user_model()
     user = user_model.objects.create_user(
         username=username, password=PASSWORD, first_name=username.title(), last_name="Nguyễn", is_superuser=superuser

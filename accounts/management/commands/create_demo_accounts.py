@@ -74,7 +74,7 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         if getattr(settings, "PORTAL_ENVIRONMENT", "") == "production":
             raise CommandError(
-                "Refusing to create demo accounts with production settings: demo passwords are public."
+                "Demo accounts are not created with production settings, because their passwords are public."
             )
 
         with transaction.atomic():

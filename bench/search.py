@@ -1,0 +1,264 @@
+"""
+Search latency benchmark: 1,000 queries over 4,000 procedures and 10,000 news pages.
+
+Usage: DATABASE_URL=postgres://… .venv/bin/python bench/search.py [--opensearch-url URL]
+
+The script creates its own database (`<database>_search_bench`, dropped at the end), generates
+pages from the real procedure records in data/vn-tthc-commune-catalog/procedures.jsonl (titles
+varied by place and case, bodies built from their steps and documents), indexes them in the
+database engine and in OpenSearch (the node from build/search-node unless a URL is given), and
+times `search.service.run_search` (analysis, corrections, facets, snippets) per engine. The last
+line holds the figures as name=value pairs.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+PROCEDURES = 4000
+NEWS = 10000
+QUERIES = 1000
+WARMUP = 50
+SEED = 20251201
+
+
+def create_database(url):
+    """Create an empty benchmark database next to the one in `url`; return its URL."""
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_search_bench"
+    admin = psycopg.connect(
+        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"], dbname="postgres", autocommit=True
+    )
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return url.rsplit("/", 1)[0] + "/" + name, name, config
+
+
+def drop_database(name, config):
+    admin = psycopg.connect(
+        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"], dbname="postgres", autocommit=True
+    )
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def make_pages(count, parent):
+    """Insert `count` plain child pages of `parent` in bulk (the index needs real page rows)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    content_type = ContentType.objects.get_for_model(Page)
+    pages = []
+    for number in range(1, count + 1):
+        pages.append(
+            Page(
+                title=f"bench {number}",
+                slug=f"bench-{number}",
+                content_type=content_type,
+                locale_id=parent.locale_id,
+                depth=parent.depth + 1,
+                path=parent.path + _encode(number),
+                url_path=f"{parent.url_path}bench-{number}/",
+                live=True,
+                numchild=0,
+            )
+        )
+    Page.objects.bulk_create(pages, batch_size=2000)
+    Page.objects.filter(pk=parent.pk).update(numchild=count)
+    return list(Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path").values_list("pk", flat=True))
+
+
+def _encode(number):
+    from wagtail.models import Page
+
+    # Treebeard's materialised path: one fixed-width base-36 step per tree level.
+    return Page._int2str(number).rjust(Page.steplen, "0")
+
+
+def generate_documents(page_ids, rng):
+    """Return IndexDocuments shaped like the real catalogue and news."""
+    from search.documents import IndexDocument
+
+    records = [json.loads(line) for line in open(REPO / "data/vn-tthc-commune-catalog/procedures.jsonl", encoding="utf-8")]
+    places = [line.split(",")[2] for line in open(REPO / "data/vn-admin-units-after-2025-07/nghe-an-wards.csv", encoding="utf-8")][1:]
+    sectors = sorted({record["linh_vuc"] or "Chưa phân loại" for record in records})
+    audiences = ["citizens", "organisations", "businesses"]
+    documents = []
+    ids = iter(page_ids)
+
+    for number in range(PROCEDURES):
+        record = records[number % len(records)]
+        place = rng.choice(places)
+        title = record["ten_tthc"] if number < len(records) else f"{record['ten_tthc']} tại {place}"
+        steps = " ".join(line for case in record["trinh_tu_thuc_hien"] for line in case["buoc"])
+        components = " ".join(item["ten_giay_to"] for item in record["tphs"])
+        documents.append(
+            IndexDocument(
+                page_id=next(ids),
+                content_type="procedure",
+                title=title,
+                url=f"/thu-tuc-hanh-chinh/bench/{number}/",
+                body=f"{steps} {components} {record['dia_chi_tiep_nhan']}",
+                keywords=f"{record['ma_tthc']} {record['linh_vuc']}",
+                facets={
+                    "type": ["procedure"],
+                    "sector": [str(sectors.index(record["linh_vuc"] or "Chưa phân loại"))],
+                    "audience": rng.sample(audiences, rng.randint(1, 3)),
+                    "level": ["commune"] if "xã" in record["cap_thuc_hien"] else ["province"],
+                    "online": [rng.choice(["full", "partial", "none"])],
+                    "agency": [f"PV.X.{rng.randint(16000, 18000)}.H41"],
+                },
+            )
+        )
+
+    for number in range(NEWS):
+        record = rng.choice(records)
+        place = rng.choice(places)
+        documents.append(
+            IndexDocument(
+                page_id=next(ids),
+                content_type="news",
+                title=f"{place}: hướng dẫn người dân {record['ten_tthc'][:60].lower()}",
+                url=f"/tin-tuc/bench-{number}/",
+                body=(
+                    f"Ngày {rng.randint(1, 28)}/{rng.randint(1, 12)}/2026, Ủy ban nhân dân {place} tổ chức tiếp nhận hồ sơ "
+                    f"{record['ten_tthc'].lower()} tại Bộ phận Một cửa. "
+                    + " ".join(line for case in record["trinh_tu_thuc_hien"][:1] for line in case["buoc"][:3])
+                ),
+                facets={"type": ["news"]},
+            )
+        )
+    return documents
+
+
+def make_queries(rng):
+    """Return 1,000 queries: the judgement list and variants (folded, upper case, NFD, cut, typo)."""
+    from search.quality.evaluate import load_judgements
+    from search.text import fold
+
+    base = [item["q"] for item in load_judgements()]
+    variants = []
+    for text in base:
+        variants += [text, fold(text), text.upper(), unicodedata.normalize("NFD", text), text[: max(4, len(text) - 2)]]
+        word = rng.choice(text.split())
+        if len(word) > 3:
+            position = rng.randrange(1, len(word) - 1)
+            variants.append(text.replace(word, word[:position] + word[position + 1 :], 1))
+    queries = [rng.choice(variants) for _ in range(QUERIES)]
+    return queries
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def time_engine(engine, queries):
+    from search import service
+
+    for text in queries[:WARMUP]:
+        service.run_search(text, engine=engine)
+    durations = []
+    for text in queries:
+        started = time.perf_counter()
+        service.run_search(text, engine=engine)
+        durations.append((time.perf_counter() - started) * 1000)
+    return statistics.median(durations), percentile(durations, 0.95)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--opensearch-url", default=os.environ.get("PORTAL_SEARCH_BENCH_URL", ""))
+    args = parser.parse_args()
+
+    source_url = os.environ.get("DATABASE_URL", "")
+    if not source_url.startswith("postgres"):
+        sys.exit("DATABASE_URL must name a PostgreSQL database; the benchmark creates <name>_search_bench next to it")
+    bench_url, bench_name, config = create_database(source_url)
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from cms_pages.content import ensure_home_page
+    from search.engines import get_engine
+    from search.searchnode import running_node
+
+    try:
+        print(f"migrating {bench_name}", flush=True)
+        call_command("migrate", verbosity=0)
+        rng = random.Random(SEED)
+        home = ensure_home_page()
+        page_ids = make_pages(PROCEDURES + NEWS, home)
+        documents = generate_documents(page_ids, rng)
+        queries = make_queries(rng)
+        figures = {}
+
+        database = get_engine({**settings.PORTAL_SEARCH, "ENGINE": "search.engines.database.DatabaseEngine"})
+        started = time.perf_counter()
+        for start in range(0, len(documents), 500):
+            database.index_documents(documents[start : start + 500])
+        database.rebuild_vocabulary()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument; ANALYZE search_searchfacet; ANALYZE search_searchterm")
+        print(f"database engine: {len(documents)} documents indexed in {time.perf_counter() - started:.1f} s", flush=True)
+        figures["database_p50_ms"], figures["database_p95_ms"] = time_engine(database, queries)
+        print(f"database engine: p50 {figures['database_p50_ms']:.1f} ms, p95 {figures['database_p95_ms']:.1f} ms", flush=True)
+
+        with running_node() if not args.opensearch_url else _given(args.opensearch_url) as url:
+            opensearch = get_engine(
+                {**settings.PORTAL_SEARCH, "ENGINE": "search.engines.dsl.DSLEngine", "LIBRARY": "opensearch", "URL": url, "INDEX_PREFIX": "bench"}
+            )
+            opensearch.reset()
+            started = time.perf_counter()
+            for start in range(0, len(documents), 1000):
+                opensearch.index_documents(documents[start : start + 1000])
+            opensearch.refresh()
+            print(f"opensearch: {opensearch.count()} documents indexed in {time.perf_counter() - started:.1f} s", flush=True)
+            figures["opensearch_p50_ms"], figures["opensearch_p95_ms"] = time_engine(opensearch, queries)
+            print(f"opensearch: p50 {figures['opensearch_p50_ms']:.1f} ms, p95 {figures['opensearch_p95_ms']:.1f} ms", flush=True)
+            opensearch.client.indices.delete(index=opensearch.index)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(bench_name, config)
+
+    figures = {"documents": len(documents), "queries": len(queries), **figures}
+    print(" ".join(f"{name}={value:.1f}" if isinstance(value, float) else f"{name}={value}" for name, value in figures.items()))
+
+
+class _given:
+    def __init__(self, url):
+        self.url = url
+
+    def __enter__(self):
+        return self.url
+
+    def __exit__(self, *exc):
+        return False
+
+
+if __name__ == "__main__":
+    main()
