@@ -22,8 +22,9 @@ PYTEST_ARGS ?=
 TEST_ENV = env -u DJANGO_SETTINGS_MODULE DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)'
 
 # The demo runs on the embedded defaults even when the shell has the test column's variables.
-DEMO_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
-	-u PORTAL_SEARCH_ENGINE -u PORTAL_SEARCH_URL DJANGO_SETTINGS_MODULE=portal.settings.dev
+DEMO_ENV = env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
+	-u PORTAL_SEARCH_ENGINE -u PORTAL_SEARCH_URL DJANGO_SETTINGS_MODULE=portal.settings.dev \
+	PORTAL_BASE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: help demo serve test test-quick test-e2e services search-node messages check-python clean-demo
 
@@ -59,7 +60,7 @@ demo: $(VENV)/.runtime-installed
 
 serve: $(VENV)/.runtime-installed
 	@echo "Serving the portal on http://127.0.0.1:$(PORT)/ (staff: http://127.0.0.1:$(PORT)/quan-tri/). Stop with Ctrl+C."
-	$(DEMO_ENV) PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 clean-demo:
 	rm -f db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm

@@ -20,15 +20,17 @@ logger = logging.getLogger(__name__)
 
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
-# Model permissions by app label: the actions each role may take on every model of that app.
-# Apps that are not installed or have no models yet are skipped, so the function can run at any
-# stage of the migrations and picks up new models when it runs again.
+# Model permissions: the actions each role may take on every model of an app ("submissions") or
+# on one model ("search.synonym"). Apps that are not installed or models that do not exist yet
+# are skipped, so the function can run at any stage of the migrations and picks up new models
+# when it runs again.
 APP_PERMISSIONS = {
     Role.DESK_OFFICER: {"submissions": ("view", "add", "change"), "service_catalog": ("view",)},
     Role.SPECIALIST: {"submissions": ("view", "change"), "service_catalog": ("view",)},
     Role.LEADER: {"submissions": ("view", "change"), "service_catalog": ("view",)},
     Role.EDITOR: {
-        "search": ("view", "add", "change", "delete"),
+        "search.synonym": ("view", "add", "change", "delete"),
+        "search.promotedresult": ("view", "add", "change", "delete"),
         "wagtaildocs": ("add", "change", "choose", "delete"),
         "wagtailimages": ("add", "change", "choose", "delete"),
     },
@@ -82,19 +84,21 @@ def _permission(app_label, codename):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _app_permissions(actions_by_app):
-    """Return the permissions for `actions_by_app`, for example {"submissions": ("view",)}."""
+def _app_permissions(actions_by_target):
+    """Return the permissions for `actions_by_target`, for example {"submissions": ("view",)}."""
     permissions = []
-    for app_label, actions in actions_by_app.items():
+    for target, actions in actions_by_target.items():
+        app_label, _dot, model_name = target.partition(".")
         if not apps.is_installed(app_label):
             continue
-        for model in apps.get_app_config(app_label).get_models():
-            codenames = [f"{action}_{model._meta.model_name}" for action in actions]
+        models = apps.get_app_config(app_label).get_models()
+        model_names = [model._meta.model_name for model in models if model_name in ("", model._meta.model_name)]
+        for name in model_names:
             permissions.extend(
                 Permission.objects.filter(
                     content_type__app_label=app_label,
-                    content_type__model=model._meta.model_name,
-                    codename__in=codenames,
+                    content_type__model=name,
+                    codename__in=[f"{action}_{name}" for action in actions],
                 )
             )
     return permissions

@@ -12,6 +12,7 @@ line holds the figures as name=value pairs.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -226,7 +227,8 @@ def main():
         figures["database_p50_ms"], figures["database_p95_ms"] = time_engine(database, queries)
         print(f"database engine: p50 {figures['database_p50_ms']:.1f} ms, p95 {figures['database_p95_ms']:.1f} ms", flush=True)
 
-        with running_node() if not args.opensearch_url else _given(args.opensearch_url) as url:
+        node = contextlib.nullcontext(args.opensearch_url) if args.opensearch_url else running_node()
+        with node as url:
             opensearch = get_engine(
                 {**settings.PORTAL_SEARCH, "ENGINE": "search.engines.dsl.DSLEngine", "LIBRARY": "opensearch", "URL": url, "INDEX_PREFIX": "bench"}
             )
@@ -247,17 +249,6 @@ def main():
 
     figures = {"documents": len(documents), "queries": len(queries), **figures}
     print(" ".join(f"{name}={value:.1f}" if isinstance(value, float) else f"{name}={value}" for name, value in figures.items()))
-
-
-class _given:
-    def __init__(self, url):
-        self.url = url
-
-    def __enter__(self):
-        return self.url
-
-    def __exit__(self, *exc):
-        return False
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .importing.records import UNCLASSIFIED_SECTOR
 from .models import (
@@ -27,19 +27,19 @@ from .models.procedures import PublicationStatus
 
 PARTS = OrderedDict(
     [
-        ("name", _("name")),
-        ("sector", _("sector")),
-        ("level", _("level")),
-        ("audience", _("who can apply")),
-        ("implementing_agency", _("implementing agency")),
-        ("owner", _("owning department")),
-        ("channels", _("channels")),
-        ("time_limit", _("time limit as number and unit")),
-        ("steps", _("steps")),
-        ("dossier_components", _("dossier components")),
-        ("result", _("result")),
-        ("legal_basis", _("legal basis")),
-        ("decision", _("publishing decision")),
+        ("name", pgettext_lazy("missing procedure part", "name")),
+        ("sector", pgettext_lazy("missing procedure part", "sector")),
+        ("level", pgettext_lazy("missing procedure part", "level")),
+        ("audience", pgettext_lazy("missing procedure part", "who can apply")),
+        ("implementing_agency", pgettext_lazy("missing procedure part", "implementing agency")),
+        ("owner", pgettext_lazy("missing procedure part", "owning department")),
+        ("channels", pgettext_lazy("missing procedure part", "channels")),
+        ("time_limit", pgettext_lazy("missing procedure part", "time limit as number and unit")),
+        ("steps", pgettext_lazy("missing procedure part", "steps")),
+        ("dossier_components", pgettext_lazy("missing procedure part", "dossier components")),
+        ("result", pgettext_lazy("missing procedure part", "result")),
+        ("legal_basis", pgettext_lazy("missing procedure part", "legal basis")),
+        ("decision", pgettext_lazy("missing procedure part", "publishing decision")),
     ]
 )
 

@@ -70,6 +70,7 @@ class ApplicationPermissionHelper(PermissionHelper):
 
 class ApplicationAdmin(ModelAdmin):
     model = Application
+    # Changing this path changes the list's URL name (views.staff.APPLICATION_LIST_URL_NAME).
     base_url_path = "ho-so/danh-sach"
     menu_label = _("Applications")
     menu_icon = "doc-full"
@@ -98,8 +99,25 @@ class ApplicationAdmin(ModelAdmin):
         return label
 
 
+class ConfigurationPermissionHelper(PermissionHelper):
+    """
+    Workflows, the working calendar and office hours change every deadline, so editing them needs
+    the `submissions.configure_processing` permission (superusers have it), not the model permissions
+    the staff roles hold on the submissions app.
+    """
+
+    permission = "submissions.configure_processing"
+
+    def user_has_any_permissions(self, user):
+        return user.has_perm(self.permission)
+
+    def user_has_specific_permission(self, user, perm_codename):
+        return user.has_perm(self.permission)
+
+
 class CalendarDayAdmin(ModelAdmin):
     model = CalendarDay
+    permission_helper_class = ConfigurationPermissionHelper
     base_url_path = "ho-so/lich-lam-viec"
     menu_label = _("Working calendar")
     menu_icon = "date"
@@ -110,6 +128,7 @@ class CalendarDayAdmin(ModelAdmin):
 
 class OfficeHoursAdmin(ModelAdmin):
     model = OfficeHours
+    permission_helper_class = ConfigurationPermissionHelper
     base_url_path = "ho-so/gio-lam-viec"
     menu_label = _("Office hours")
     menu_icon = "time"
@@ -119,6 +138,7 @@ class OfficeHoursAdmin(ModelAdmin):
 
 class WorkflowAdmin(ModelAdmin):
     model = Workflow
+    permission_helper_class = ConfigurationPermissionHelper
     base_url_path = "ho-so/quy-trinh"
     menu_label = _("Processing workflows")
     menu_icon = "list-ol"

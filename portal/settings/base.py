@@ -231,6 +231,8 @@ WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_FINISH_WORKFLOW_ACTION = "service_catalog.workflows.publish_approved_workflow_state"
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+# Avatars come from uploads only: Gravatar would send staff e-mail hashes to an outside service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 
 # Portal

@@ -273,7 +273,7 @@ class DatabaseEngine(SearchEngine):
         )
         queryset = queryset.annotate(matched=matched)
         if self.is_postgresql and not any(group.agency_codes for group in parsed.groups):
-            # One tsquery that holds exactly when enough groups match, so the GIN index returns
+            # One tsquery that is true exactly when enough groups match, so the GIN index returns
             # the matching documents and nothing else.
             queryset = queryset.filter(VectorMatch(_required_tsquery(parsed)))
         else:

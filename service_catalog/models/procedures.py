@@ -9,6 +9,7 @@ published version; an application stores the revision it was received under.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
@@ -34,9 +35,9 @@ class TimeLimitUnit(models.TextChoices):
 
 
 class PublicationStatus(models.TextChoices):
-    PUBLISHED = "published", _("Published")
-    AMENDED = "amended", _("Published, amended")
-    ABOLISHED = "abolished", _("Abolished")
+    PUBLISHED = "published", pgettext_lazy("procedure publication status", "Published")
+    AMENDED = "amended", pgettext_lazy("procedure publication status", "Published, amended")
+    ABOLISHED = "abolished", pgettext_lazy("procedure publication status", "Abolished")
 
 
 class OnlineServiceKind(models.TextChoices):
@@ -113,7 +114,7 @@ class DepartmentProceduresPage(Page):
 
 class ProcedurePage(Page):
     full_name = models.TextField(
-        _("full name"),
+        pgettext_lazy("procedure", "full name"),
         blank=True,
         help_text=_("The name as published when it is longer than the 255 characters a page title holds."),
     )
@@ -237,7 +238,7 @@ class ProcedurePage(Page):
         FieldPanel("description"),
         FieldPanel("conditions"),
         InlinePanel("channels", heading=_("Channels, time limits and fees"), label=_("channel")),
-        InlinePanel("steps", heading=_("Steps"), label=_("step")),
+        InlinePanel("steps", heading=pgettext_lazy("procedure", "Steps"), label=_("step")),
         InlinePanel("dossier_components", heading=_("Dossier components"), label=_("component")),
         InlinePanel("results", heading=_("Results"), label=_("result")),
         InlinePanel("legal_bases", heading=_("Legal bases"), label=_("legal basis")),
@@ -348,7 +349,7 @@ class DossierComponent(Orderable):
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="dossier_components")
     code = models.CharField(_("code"), max_length=60, blank=True)
-    name = models.TextField(_("document"))
+    name = models.TextField(pgettext_lazy("dossier component", "document"))
     case = models.CharField(_("case"), max_length=500, blank=True)
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
@@ -395,7 +396,7 @@ class ProcedureResult(Orderable):
 class LegalBasis(Orderable):
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="legal_bases")
     number = models.CharField(_("document number"), max_length=120)
-    title = models.TextField(_("title"), blank=True)
+    title = models.TextField(pgettext_lazy("legal document", "title"), blank=True)
     issuer = models.CharField(_("issued by"), max_length=255, blank=True)
     issued_on = models.DateField(_("issue date"), null=True, blank=True)
     effective_on = models.DateField(_("effective date"), null=True, blank=True)

@@ -174,6 +174,10 @@ class Application(models.Model):
 
     objects = ApplicationQuerySet.as_manager()
 
+    # Wagtail's reference index would record the procedure page link on every save of every
+    # application; nothing reads it, and it costs four queries per save during intake.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")

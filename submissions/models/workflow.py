@@ -75,6 +75,9 @@ class Workflow(ClusterableModel):
     class Meta:
         verbose_name = _("processing workflow")
         verbose_name_plural = _("processing workflows")
+        permissions = [
+            ("configure_processing", _("Can configure processing workflows, the working calendar and office hours")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"],

@@ -27,8 +27,10 @@ def enqueue_delivery(notification_ids):
     def send_tasks():
         from .tasks import deliver_notification
 
-        for pk in ids:
-            deliver_notification.delay(pk)
+        # One broker connection for all the rows of this change.
+        with deliver_notification.app.producer_or_acquire() as producer:
+            for pk in ids:
+                deliver_notification.apply_async((pk,), producer=producer)
 
     transaction.on_commit(send_tasks)
 

@@ -1,6 +1,7 @@
 """Creating applications: online submission by the applicant and intake at the one-stop desk."""
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -52,11 +53,16 @@ def _time_limit(procedure, channel):
     return row.time_limit_value, row.time_limit_unit, row.time_limit_text
 
 
+def _provisional_code():
+    """Return a unique stand-in code; `_write_creation_event` replaces it in the same transaction."""
+    return f"~{uuid.uuid4().hex}"
+
+
 def _new_application(*, procedure, channel, applicant, receiving_agency, processing_agency, now, created_by, draft=None):
     value, unit, text = _time_limit(procedure, channel)
     revision = procedure.live_revision
     application = Application.objects.create(
-        code=allocate_code(receiving_agency, now),
+        code=_provisional_code(),
         procedure=procedure,
         procedure_revision=revision,
         procedure_title=procedure.title,
@@ -87,6 +93,10 @@ def _new_application(*, procedure, channel, applicant, receiving_agency, process
 
 
 def _write_creation_event(application, action, user, note=""):
+    # The number is taken last: its daily counter row stays locked until the transaction ends,
+    # so every intake of the agency waits for it, and the work before needs no lock.
+    application.code = allocate_code(application.receiving_agency, application.submitted_at)
+    application.save(update_fields=["code"])
     event = ApplicationEvent.objects.create(
         application=application,
         at=application.submitted_at,

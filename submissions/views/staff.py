@@ -44,6 +44,9 @@ from ..working_time import calendar_for
 
 logger = logging.getLogger(__name__)
 
+# URL name of the application list; wagtail-modeladmin derives it from ApplicationAdmin.base_url_path.
+APPLICATION_LIST_URL_NAME = "ho-so_danh-sach_modeladmin_index"
+
 
 def is_staff_member(user):
     return any(has_role(user, role) for role in STAFF_ROLES)
@@ -102,7 +105,7 @@ class ApplicationDetailView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("submissions_application_modeladmin_index"), "label": _("Applications")},
+            {"url": reverse(APPLICATION_LIST_URL_NAME), "label": _("Applications")},
             {"url": "", "label": self.application.code},
         ]
 
@@ -192,6 +195,7 @@ class ApplicationDetailView(WagtailAdminTemplateMixin, TemplateView):
     def _rerender(self, action, form, draft, status, conflict=False):
         # Read the application again: after a conflict the officer must see the other change.
         self.application = visible_application_or_404(self.request.user, self.application.pk)
+        record_access(self.application, self.request.user, AccessLog.Kind.VIEW)
         context = self.get_context_data(
             submitted_action=action,
             submitted_form=form,

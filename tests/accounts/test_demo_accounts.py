@@ -41,6 +41,7 @@ def test_one_account_per_role(demo_agencies):
         other_roles = [other for other in Role if other != role and has_role(user, other)]
         assert other_roles == [], username
     assert users["quantri"].is_superuser
+    assert users["motcua"].get_full_name() == "Nguyễn Thị Hoa"
     department_groups = {
         username: set(users[username].groups.values_list("name", flat=True))
         for username in ("tuphap.bientap", "tuphap.duyet")

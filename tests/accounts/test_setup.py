@@ -41,9 +41,22 @@ def test_model_permissions_stay_within_role():
         allowed = APP_PERMISSIONS.get(role, {})
         for permission in group.permissions.exclude(codename="access_admin"):
             app_label = permission.content_type.app_label
+            model_target = f"{app_label}.{permission.content_type.model}"
+            target = model_target if model_target in allowed else app_label
             action = permission.codename.split("_", 1)[0]
-            assert app_label in allowed, (role, permission.codename)
-            assert action in allowed[app_label], (role, permission.codename)
+            assert target in allowed, (role, permission.codename)
+            assert action in allowed[target], (role, permission.codename)
+
+
+def test_editor_search_rights_limited():
+    groups = ensure_role_groups()
+
+    search_permissions = {
+        codename.split(".", 1)[1] for codename in codenames(groups[Role.EDITOR]) if codename.startswith("search.")
+    }
+
+    assert {"add_synonym", "change_synonym", "delete_synonym", "add_promotedresult"} <= search_permissions
+    assert not any(codename.endswith("searchdocument") for codename in search_permissions)
 
 
 def test_nobody_deletes_applications():

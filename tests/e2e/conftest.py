@@ -30,8 +30,15 @@ def _chromium_path():
     return os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
-def playwright_driver():
+@pytest.fixture
+def playwright_driver(transactional_db):
+    """
+    Playwright, started for one test after that test's database is set up.
+
+    With one Playwright per session, its event loop was already running when the second test
+    set up its database, and `serialized_rollback` then restored nothing: Wagtail's root page
+    and root collection were missing. Starting Playwright after the set-up avoids that.
+    """
     executable = _chromium_path()
     if not os.path.exists(executable):
         message = f"Chromium not found at {executable}; install the Debian package 'chromium' or set PORTAL_CHROMIUM."

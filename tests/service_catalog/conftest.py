@@ -71,8 +71,33 @@ def sample_records(real_records):
     return [by_code[code] for code in SAMPLE_CODES]
 
 
+def import_catalogue(path):
+    """
+    Import agencies, sectors and the procedures of `path` the way the command does, without
+    the information portal's starting pages: faster for tests that only need the catalogue.
+    """
+    from cms_pages.content import ensure_home_page
+    from service_catalog.importing.agencies import AgencyImporter
+    from service_catalog.importing.procedures import ProcedureImporter, import_sectors
+    from service_catalog.permissions import ensure_department_groups
+
+    ensure_home_page()
+    agencies = AgencyImporter(settings.PORTAL_DATA_DIR)
+    agencies.run()
+    sectors, _created = import_sectors(settings.PORTAL_DATA_DIR / "vn-tthc-commune-catalog" / "linh-vuc.json")
+    result = ProcedureImporter(agencies, sectors).run(path)
+    ensure_department_groups()
+    return result
+
+
 @pytest.fixture
-def sample_catalogue(run_import, sample_records):
+def sample_catalogue(db, tmp_path, sample_records):
     """The agencies, sectors and the sample procedures, imported."""
-    run_import(sample_records)
+    import_catalogue(write_export(tmp_path / "sample.jsonl", sample_records))
     return sample_records
+
+
+@pytest.fixture
+def full_catalogue(db):
+    """The agencies, sectors and every procedure of the real export, imported."""
+    return import_catalogue(REAL_EXPORT)

@@ -1,6 +1,7 @@
 """Old names and codes of the 2025 reform resolve to current units, with a note for the user."""
 
 import pytest
+from django.conf import settings
 
 from service_catalog.agencies import resolve_agency
 from service_catalog.models import Agency
@@ -9,8 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def agencies(run_import):
-    run_import([])
+def agencies(db):
+    from service_catalog.importing.agencies import AgencyImporter
+
+    AgencyImporter(settings.PORTAL_DATA_DIR).run()
 
 
 def _nghi_loc_successors():

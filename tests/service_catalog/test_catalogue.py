@@ -16,8 +16,8 @@ CATALOGUE = "/thu-tuc-hanh-chinh/"
 
 
 @pytest.fixture
-def catalogue(run_import):
-    run_import()
+def catalogue(full_catalogue):
+    return full_catalogue
 
 
 def _results(response):

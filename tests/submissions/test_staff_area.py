@@ -12,6 +12,7 @@ from django.utils import timezone
 from service_catalog.models.procedures import Channel
 from submissions.models import AccessLog, Action, Application, ReasonCode, Status
 from submissions.processing.actions import StaleApplication, perform
+from submissions.views.staff import APPLICATION_LIST_URL_NAME
 
 from . import builders
 from .conftest import VALID_ID
@@ -19,7 +20,7 @@ from .helpers import online_application
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = "submissions_application_modeladmin_index"
+LIST_URL = APPLICATION_LIST_URL_NAME
 
 
 def intake_url(procedure):

@@ -129,12 +129,14 @@ def _first_agency(codes):
 
 
 def _ensure_user(account, password):
+    # Django shows first_name then last_name, and a Vietnamese name starts with the family
+    # name, so the family and middle names go first: "Nguyễn Thị" + "Hoa".
     family_name, _space, given_name = account.full_name.rpartition(" ")
     user, _created = get_user_model().objects.update_or_create(
         username=account.username,
         defaults={
-            "first_name": given_name,
-            "last_name": family_name,
+            "first_name": family_name,
+            "last_name": given_name,
             "email": f"{account.username}@demo.invalid",
             "is_active": True,
             "is_staff": account.role is None,

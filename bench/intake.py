@@ -1,0 +1,397 @@
+"""
+Benchmark of intake: online submissions and desk intakes at once, against a live server.
+
+Each client thread repeats what a browser does after opening the form: post it as multipart
+with two 300 KB PDF attachments (POST, answered by a redirect). The form page itself is fetched
+once per client for its CSRF token; the signed draft token that each form page carries is
+made by the bench with the server's secret key, exactly as the page would make it, so the
+figures measure the submissions and not the rendering of form pages.
+Half the threads are applicants on the public form, half are desk officers signed in to the
+admin's intake form; all file with one agency, so every application takes a number from the
+same daily counter. The server is gunicorn (gthread workers) on PostgreSQL, with Celery tasks
+queued on Redis; no worker consumes them during the run, and the queue is purged at the end.
+
+Usage (PostgreSQL and Redis required):
+
+    DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0 \\
+        .venv/bin/python bench/intake.py [--seconds 30] [--concurrency 20] [--workers 4] [--threads 6]
+
+The bench migrates the database, creates its own agency (code BENCH.<run>.H41), procedure and
+desk officer, and checks afterwards that every application code is unique and that the
+agency's numbers run 1…N without a gap. The last line holds the figures as name=value pairs.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ATTACHMENT_BYTES = 300 * 1024
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+SETTINGS_MODULE = textwrap.dedent(
+    """
+    # Settings of the intake benchmark: production settings with plain static files and a
+    # temporary folder for uploads.
+    import os
+    from pathlib import Path
+    from portal.settings.production import *  # noqa: F403
+
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+    MEDIA_ROOT = Path(os.environ["BENCH_FILES"]) / "media"
+    PORTAL_PRIVATE_MEDIA_ROOT = Path(os.environ["BENCH_FILES"]) / "private"
+    LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+    """
+)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30, help="Length of the measured run, in seconds.")
+    parser.add_argument("--concurrency", type=int, default=20, help="Client threads; half online, half at the desk.")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--threads", type=int, default=6, help="Threads per gunicorn worker.")
+    return parser.parse_args()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_environment(workdir):
+    """Write the bench settings module and set the variables the server and this process share."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("DATABASE_URL must point at PostgreSQL, for example postgres://portal:portal@127.0.0.1:5432/portal")
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("REDIS_URL must point at Redis, for example redis://127.0.0.1:6379/0")
+
+    (workdir / "bench_settings.py").write_text(SETTINGS_MODULE)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_COOKIES": "0",
+            "BENCH_FILES": str(workdir),
+            "PYTHONPATH": os.pathsep.join([str(workdir), str(REPO), os.environ.get("PYTHONPATH", "")]),
+        }
+    )
+    sys.path[:0] = [str(workdir), str(REPO)]
+
+
+def set_up_data(run_id):
+    """Migrate, then create the bench agency, a procedure with two documents and a desk officer."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+    from accounts.roles import Role
+    from tests.submissions import builders
+
+    agency = builders.agency(f"BENCH.{run_id}.H41", f"Sở thử tải {run_id}")
+    procedure = create_procedure(agency, run_id, builders.department_folder(agency))
+    password = secrets.token_urlsafe(16)
+    officer = builders.staff(f"bench_{run_id}", Role.DESK_OFFICER, agency)
+    officer.set_password(password)
+    officer.save()
+    components = list(procedure.dossier_components.values_list("pk", flat=True))
+    return agency, procedure, (officer.username, password, officer.pk), components
+
+
+def create_procedure(agency, run_id, folder):
+    """Publish a full-online procedure of `agency`: two documents, five working days."""
+    from service_catalog.models import DossierComponent, ProcedureChannel, ProcedurePage
+    from service_catalog.models.procedures import Channel, OnlineServiceKind, TimeLimitUnit
+
+    number = int(run_id, 16)
+    channels = [
+        ProcedureChannel(
+            channel=channel,
+            time_limit_value=5,
+            time_limit_unit=TimeLimitUnit.WORKING_DAYS,
+            time_limit_text="5 Ngày làm việc",
+            fee_amount=0,
+        )
+        for channel in (Channel.IN_PERSON, Channel.ONLINE)
+    ]
+    components = [
+        DossierComponent(name=name, originals=1, copies=0, is_required=True)
+        for name in ("Tờ khai theo mẫu", "Giấy tờ chứng minh")
+    ]
+    page = ProcedurePage(
+        title=f"Thủ tục thử tải {run_id}",
+        slug=f"thu-tai-{run_id.lower()}",
+        national_code=f"8.{number:07d}",
+        instance_code=f"8.{number:07d}.000.00.00.H41",
+        owner_agency=agency,
+        level_province=True,
+        online_service_kind=OnlineServiceKind.FULL,
+        channels=channels,
+        dossier_components=components,
+    )
+    folder.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def start_server(port, workers, threads, workdir):
+    log = open(workdir / "gunicorn.log", "w")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--worker-class", "gthread",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--timeout", "120",
+            "--log-level", "warning",
+        ],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    return process, log
+
+
+def wait_until_ready(base_url, process, timeout=60):
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit("gunicorn exited during start-up; see gunicorn.log in the bench's work folder.")
+        try:
+            if requests.get(f"{base_url}/ho-so/tra-cuu/", timeout=30).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.3)
+    sys.exit(f"the server did not answer within {timeout} s")
+
+
+class Recorder:
+    """Latencies (seconds) per request kind, and failures, shared by the client threads."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies = {}
+        self.applications = {"online": 0, "desk": 0}
+        self.failures = []
+
+    def timed(self, kind, call):
+        started = time.perf_counter()
+        response = call()
+        elapsed = time.perf_counter() - started
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(elapsed)
+        return response
+
+    def fail(self, message):
+        with self.lock:
+            self.failures.append(message)
+
+
+def p95_ms(values):
+    if not values:
+        return 0.0
+    if len(values) < 20:
+        return max(values) * 1000
+    return statistics.quantiles(values, n=20)[-1] * 1000
+
+
+def attachment(name, payload):
+    return (name, payload, "application/pdf")
+
+
+def online_client(base_url, procedure_id, components, payload, recorder, stop, number):
+    import requests
+
+    from submissions.drafts import new_token
+
+    session = requests.Session()
+    form_url = f"{base_url}/ho-so/nop/{procedure_id}/"
+    csrf = CSRF.search(session.get(form_url, timeout=60).text).group(1)
+    sequence = 0
+    while not stop.is_set():
+        sequence += 1
+        data = {
+            "csrfmiddlewaretoken": csrf,
+            "draft": new_token(f"apply-{procedure_id}"),
+            "full_name": "Nguyễn Văn Bình",
+            "id_number": "040085123456",
+            "phone": f"0912{number:03d}{sequence % 1000:03d}",
+            "email": "binh@example.org",
+            "address": "Số 1 đường Lê Mao, Phường Thành Vinh, Nghệ An",
+        }
+        files = {f"component_{pk}": attachment(f"tai-lieu-{pk}.pdf", payload) for pk in components}
+        response = recorder.timed(
+            "online_post",
+            lambda: session.post(form_url, data=data, files=files, headers={"Referer": form_url}, allow_redirects=False, timeout=60),
+        )
+        if response.status_code == 302:
+            with recorder.lock:
+                recorder.applications["online"] += 1
+        else:
+            recorder.fail(f"online POST {response.status_code}")
+
+
+def desk_client(base_url, procedure_id, components, payload, recorder, stop, credentials, number):
+    import requests
+
+    from submissions.drafts import new_token
+
+    session = requests.Session()
+    login_url = f"{base_url}/quan-tri/login/"
+    csrf = CSRF.search(session.get(login_url, timeout=60).text).group(1)
+    username, password, user_id = credentials
+    session.post(
+        login_url,
+        data={"csrfmiddlewaretoken": csrf, "username": username, "password": password},
+        headers={"Referer": login_url},
+        timeout=60,
+    )
+    form_url = f"{base_url}/quan-tri/ho-so/tiep-nhan/{procedure_id}/"
+    csrf = CSRF.search(session.get(form_url, timeout=60).text).group(1)
+    sequence = 0
+    while not stop.is_set():
+        sequence += 1
+        data = {
+            "csrfmiddlewaretoken": csrf,
+            "draft": new_token(f"intake-{procedure_id}-{user_id}"),
+            "channel": "in_person",
+            "full_name": "Trần Thị Lan",
+            "id_number": "040185123456",
+            "phone": f"0987{number:03d}{sequence % 1000:03d}",
+            "email": "",
+            "address": "Xã Nghi Lộc, Nghệ An",
+            "decision": "accept",
+            "note": "",
+        }
+        for pk in components:
+            data[f"verdict_{pk}"] = "ok"
+            data[f"detail_{pk}"] = ""
+        files = {f"scan_{pk}": attachment(f"scan-{pk}.pdf", payload) for pk in components}
+        response = recorder.timed(
+            "desk_post",
+            lambda: session.post(form_url, data=data, files=files, headers={"Referer": form_url}, allow_redirects=False, timeout=60),
+        )
+        if response.status_code == 302 and "/tiep-nhan/" not in response.headers.get("Location", ""):
+            with recorder.lock:
+                recorder.applications["desk"] += 1
+        else:
+            recorder.fail(f"desk POST {response.status_code}")
+
+
+def check_codes(agency):
+    """Return (applications, duplicate codes, missing numbers) of the bench agency."""
+    from django.db.models import Count
+
+    from submissions.models import Application
+
+    applications = Application.objects.filter(receiving_agency=agency)
+    total = applications.count()
+    duplicates = (
+        applications.values("code").annotate(times=Count("pk")).filter(times__gt=1).count()
+    )
+    numbers_by_day = {}
+    for code in applications.values_list("code", flat=True):
+        prefix, number = code.rsplit("-", 1)
+        numbers_by_day.setdefault(prefix, []).append(int(number))
+    missing = sum(max(numbers) - len(set(numbers)) for numbers in numbers_by_day.values())
+    return total, duplicates, missing
+
+
+def purge_queue():
+    from portal.celery import app
+
+    try:
+        return app.control.purge()
+    except Exception as error:  # noqa: BLE001 (the figures stand without the purge)
+        print(f"Could not purge the Celery queue: {error}", file=sys.stderr)
+        return 0
+
+
+def main():
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-intake-"))
+    prepare_environment(workdir)
+    run_id = secrets.token_hex(3).upper()
+
+    agency, procedure, credentials, components = set_up_data(run_id)
+    from tests.submissions.builders import pdf_bytes
+
+    payload = pdf_bytes(ATTACHMENT_BYTES)
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server, log = start_server(port, args.workers, args.threads, workdir)
+    recorder = Recorder()
+    try:
+        wait_until_ready(base_url, server)
+        stop = threading.Event()
+        threads = []
+        for number in range(args.concurrency):
+            if number % 2 == 0:
+                target, extra = online_client, ()
+            else:
+                target, extra = desk_client, (credentials,)
+            thread = threading.Thread(
+                target=target,
+                args=(base_url, procedure.pk, components, payload, recorder, stop, *extra, number),
+                daemon=True,
+            )
+            threads.append(thread)
+
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        time.sleep(args.seconds)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+    total_posted = recorder.applications["online"] + recorder.applications["desk"]
+    stored, duplicates, missing = check_codes(agency)
+    purged = purge_queue()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    latencies = recorder.latencies
+    print(f"Run {run_id}: {args.concurrency} clients for {elapsed:.1f} s, gunicorn {args.workers}x{args.threads} threads")
+    for kind in ("online_post", "desk_post"):
+        values = latencies.get(kind, [])
+        if values:
+            print(f"  {kind}: {len(values)} requests, median {statistics.median(values) * 1000:.0f} ms, p95 {p95_ms(values):.0f} ms")
+    print(f"  applications: {recorder.applications['online']} online, {recorder.applications['desk']} at the desk")
+    print(f"  stored for the bench agency: {stored}; failed requests: {len(recorder.failures)}; queued tasks purged: {purged}")
+    if recorder.failures:
+        print(f"  first failures: {recorder.failures[:5]}")
+    print(
+        f"apps_per_s={total_posted / elapsed:.1f} "
+        f"p95_online_ms={p95_ms(latencies.get('online_post', [])):.0f} "
+        f"p95_desk_ms={p95_ms(latencies.get('desk_post', [])):.0f} "
+        f"applications={total_posted} stored={stored} failures={len(recorder.failures)} "
+        f"duplicates={duplicates} missing_numbers={missing}"
+    )
+
+
+if __name__ == "__main__":
+    main()
