@@ -2,7 +2,7 @@
 Benchmark of intake: online submissions and desk intakes at once, against a live server.
 
 Each client thread repeats what a browser does after opening the form: post it as multipart
-with two 300 KB PDF attachments (POST, answered by a redirect). The form page itself is fetched
+with two 300 KB PDF attachments (POST; the server responds with a redirect). The form page itself is fetched
 once per client for its CSRF token; the signed draft token that each form page carries is
 made by the bench with the server's secret key, exactly as the page would make it, so the
 figures measure the submissions and not the rendering of form pages.

@@ -184,7 +184,12 @@ def time_engine(engine, queries):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--opensearch-url", default=os.environ.get("PORTAL_SEARCH_BENCH_URL", ""))
+    parser.add_argument("--engines", default="database,opensearch", help="Comma-separated engines to time.")
+    parser.add_argument(
+        "--keep-database", action="store_true", help="Leave the benchmark database in place for EXPLAIN sessions."
+    )
     args = parser.parse_args()
+    engines = {name.strip() for name in args.engines.split(",") if name.strip()}
 
     source_url = os.environ.get("DATABASE_URL", "")
     if not source_url.startswith("postgres"):
@@ -214,38 +219,43 @@ def main():
         queries = make_queries(rng)
         figures = {}
 
-        database = get_engine({**settings.PORTAL_SEARCH, "ENGINE": "search.engines.database.DatabaseEngine"})
-        started = time.perf_counter()
-        for start in range(0, len(documents), 500):
-            database.index_documents(documents[start : start + 500])
-        database.rebuild_vocabulary()
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_searchdocument; ANALYZE search_searchfacet; ANALYZE search_searchterm")
-        print(f"database engine: {len(documents)} documents indexed in {time.perf_counter() - started:.1f} s", flush=True)
-        figures["database_p50_ms"], figures["database_p95_ms"] = time_engine(database, queries)
-        print(f"database engine: p50 {figures['database_p50_ms']:.1f} ms, p95 {figures['database_p95_ms']:.1f} ms", flush=True)
-
-        node = contextlib.nullcontext(args.opensearch_url) if args.opensearch_url else running_node()
-        with node as url:
-            opensearch = get_engine(
-                {**settings.PORTAL_SEARCH, "ENGINE": "search.engines.dsl.DSLEngine", "LIBRARY": "opensearch", "URL": url, "INDEX_PREFIX": "bench"}
-            )
-            opensearch.reset()
+        if "database" in engines:
+            database = get_engine({**settings.PORTAL_SEARCH, "ENGINE": "search.engines.database.DatabaseEngine"})
             started = time.perf_counter()
-            for start in range(0, len(documents), 1000):
-                opensearch.index_documents(documents[start : start + 1000])
-            opensearch.refresh()
-            print(f"opensearch: {opensearch.count()} documents indexed in {time.perf_counter() - started:.1f} s", flush=True)
-            figures["opensearch_p50_ms"], figures["opensearch_p95_ms"] = time_engine(opensearch, queries)
-            print(f"opensearch: p50 {figures['opensearch_p50_ms']:.1f} ms, p95 {figures['opensearch_p95_ms']:.1f} ms", flush=True)
-            opensearch.client.indices.delete(index=opensearch.index)
+            for start in range(0, len(documents), 500):
+                database.index_documents(documents[start : start + 500])
+            database.rebuild_vocabulary()
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_searchdocument; ANALYZE search_searchfacet; ANALYZE search_searchterm")
+            print(f"database engine: {len(documents)} documents indexed in {time.perf_counter() - started:.1f} s", flush=True)
+            figures["db_p50_ms"], figures["db_p95_ms"] = time_engine(database, queries)
+            print(f"database engine: p50 {figures['db_p50_ms']:.1f} ms, p95 {figures['db_p95_ms']:.1f} ms", flush=True)
+
+        if "opensearch" in engines:
+            node = contextlib.nullcontext(args.opensearch_url) if args.opensearch_url else running_node()
+            with node as url:
+                opensearch = get_engine(
+                    {**settings.PORTAL_SEARCH, "ENGINE": "search.engines.dsl.DSLEngine", "LIBRARY": "opensearch", "URL": url, "INDEX_PREFIX": "bench"}
+                )
+                opensearch.reset()
+                started = time.perf_counter()
+                for start in range(0, len(documents), 1000):
+                    opensearch.index_documents(documents[start : start + 1000])
+                opensearch.refresh()
+                print(f"opensearch: {opensearch.count()} documents indexed in {time.perf_counter() - started:.1f} s", flush=True)
+                figures["os_p50_ms"], figures["os_p95_ms"] = time_engine(opensearch, queries)
+                print(f"opensearch: p50 {figures['os_p50_ms']:.1f} ms, p95 {figures['os_p95_ms']:.1f} ms", flush=True)
+                opensearch.client.indices.delete(index=opensearch.index)
     finally:
         from django.db import connections
 
         connections.close_all()
-        drop_database(bench_name, config)
+        if args.keep_database:
+            print(f"kept the benchmark database {bench_name}", flush=True)
+        else:
+            drop_database(bench_name, config)
 
     figures = {"documents": len(documents), "queries": len(queries), **figures}
     print(" ".join(f"{name}={value:.1f}" if isinstance(value, float) else f"{name}={value}" for name, value in figures.items()))

@@ -30,16 +30,18 @@ def highlight(text, words, length=SNIPPET_LENGTH):
         return mark_safe("")
     pattern = _word_pattern(words)
     folded = fold_aligned(text)
-    matches = list(pattern.finditer(folded)) if pattern else []
+    first = pattern.search(folded) if pattern else None
 
     start = 0
-    if matches:
-        start = max(0, matches[0].start() - length // 4)
+    if first:
+        start = max(0, first.start() - length // 4)
         while start > 0 and not text[start - 1].isspace():
             start -= 1
     end = min(len(text), start + length)
     while end < len(text) and not text[end].isspace() and end - start < length + 30:
         end += 1
+    # Only the matches inside the excerpt are marked; bodies can be tens of kilobytes long.
+    matches = list(pattern.finditer(folded, start, end)) if first else []
 
     pieces = ["…" if start > 0 else ""]
     cursor = start

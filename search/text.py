@@ -53,6 +53,18 @@ def fold_char(char):
     return folded[0] if folded else " "
 
 
+class _AlignedFoldTable(dict):
+    """A `str.translate` table that computes `fold_char` of each new code point once."""
+
+    def __missing__(self, code_point):
+        folded = fold_char(chr(code_point))
+        self[code_point] = folded
+        return folded
+
+
+_ALIGNED_FOLD_TABLE = _AlignedFoldTable()
+
+
 def fold_aligned(text):
     """
     Return `fold(text)` with one output character per input character of NFC `text`.
@@ -60,7 +72,7 @@ def fold_aligned(text):
     Positions found in the folded text are positions in `text`, which the snippet highlighter
     relies on. `text` must already be NFC (see `normalize`).
     """
-    return "".join(fold_char(char) for char in text)
+    return text.translate(_ALIGNED_FOLD_TABLE)
 
 
 _WORD = re.compile(r"\w+")

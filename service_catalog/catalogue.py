@@ -5,7 +5,10 @@ Five facets filter the procedures: audience, sector, agency, level and online-se
 facet may hold several values (`?sector=ho-tich&sector=viec-lam`), which widen the result
 within that facet; different facets narrow it. Each facet's counts are computed with every
 other facet applied but not itself, so an option's count is the number of results a click on
-it gives. Every count is one aggregate query; nothing is queried per row.
+it gives. All counts come from one aggregate query that groups the procedures by every facet
+field (a few hundred groups at 4,000 procedures); the counts per facet are sums over those
+groups. With the page of results and its channels, a listing costs three catalogue queries,
+whatever the number of procedures, and nothing is queried per row.
 
 `agency` accepts a department's code, a commune's code, or the code or name of a unit retired
 in 2025. A department shows the procedures it owns; a commune or ward shows the commune-level
@@ -18,11 +21,15 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from search.text import fold
+
+from . import listing_cache
 from .agencies import resolve_agency
-from .models import Agency, ProcedureChannel, ProcedurePage, Sector
+from .models import Agency, ProcedureChannel, Sector
 from .models.procedures import OnlineServiceKind, PublicationStatus
 
 PER_PAGE = 20
@@ -38,6 +45,29 @@ LEVELS = {
     "ministry": ("level_ministry", gettext_lazy("Ministry level")),
 }
 FACETS = ("audience", "sector", "agency", "level", "kind")
+GROUP_FIELDS = (
+    "sector_id",
+    "owner_agency_id",
+    "online_service_kind",
+    "for_citizens",
+    "for_organisations",
+    "for_businesses",
+    "level_ministry",
+    "level_province",
+    "level_commune",
+)
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total, which the grouped counts already give, instead of counting again."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
 
 
 @dataclass
@@ -72,13 +102,15 @@ class Catalogue:
     Filter state of one request to the listing, built from its GET parameters.
 
     `fixed_agency` is set on a department's own page, where the agency facet is not offered.
+    `cache_scope` names the base queryset in the listing cache; without it nothing is cached.
     """
 
-    def __init__(self, base_queryset, params, fixed_agency=None, base_url=""):
+    def __init__(self, base_queryset, params, fixed_agency=None, base_url="", cache_scope=""):
         self.base_queryset = base_queryset.exclude(publication_status=PublicationStatus.ABOLISHED)
         self.params = params
         self.fixed_agency = fixed_agency
         self.base_url = base_url
+        self.cache_scope = cache_scope
         self.notes = []
         self.selected = {
             "audience": [value for value in params.getlist("audience") if value in AUDIENCES],
@@ -88,27 +120,36 @@ class Catalogue:
             "kind": [value for value in params.getlist("kind") if value in OnlineServiceKind.values],
         }
         self.agency_labels = {}
+        self.sectors = {pk: (slug, name) for pk, slug, name in Sector.objects.values_list("pk", "slug", "name")}
+        self.sector_ids = {slug: pk for pk, (slug, _name) in self.sectors.items()}
+        self.predicates = {}
         self.filters = {name: self._filter_for(name) for name in FACETS}
 
     # Filters.
 
     def _filter_for(self, name):
+        """Return the Q of facet `name` and store the same test on a group row in `predicates`."""
         values = self.selected[name]
-        if name == "audience":
-            return _flag_filter(values, AUDIENCES)
-        if name == "level":
-            return _flag_filter(values, LEVELS)
+        if name in ("audience", "level"):
+            choices = AUDIENCES if name == "audience" else LEVELS
+            flags = [choices[value][0] for value in values]
+            self.predicates[name] = lambda row: not flags or any(row[flag] for flag in flags)
+            return _flag_filter(values, choices)
         if name == "kind":
+            self.predicates[name] = lambda row: not values or row["online_service_kind"] in values
             return Q(online_service_kind__in=values) if values else Q()
         if name == "sector":
+            ids = {self.sector_ids.get(slug) for slug in values}
+            self.predicates[name] = lambda row: not values or row["sector_id"] in ids
             return Q(sector__slug__in=values) if values else Q()
         return self._agency_filter(values)
 
     def _agency_filter(self, values):
         if self.fixed_agency is not None:
+            self.predicates["agency"] = lambda row: True  # the base queryset holds one department only
             return Q(owner_agency=self.fixed_agency)
 
-        query = Q()
+        query, owner_ids, communes = Q(), set(), False
         for value in values:
             resolution = resolve_agency(value)
             if not resolution.found:
@@ -118,6 +159,15 @@ class Catalogue:
                 self.notes.append(resolution.note)
             for unit in resolution.current:
                 query |= self._unit_filter(unit, value)
+                if unit.kind == Agency.Kind.COMMUNE:
+                    communes = True
+                else:
+                    owner_ids.add(unit.pk)
+
+        unfiltered = not owner_ids and not communes
+        self.predicates["agency"] = lambda row: (
+            unfiltered or row["owner_agency_id"] in owner_ids or (communes and row["level_commune"])
+        )
         return query
 
     def _unit_filter(self, unit, value):
@@ -126,6 +176,19 @@ class Catalogue:
             return Q(level_commune=True)
         self.agency_labels.setdefault(value, unit.name)
         return Q(owner_agency=unit)
+
+    @cached_property
+    def groups(self):
+        """Procedure counts grouped by every facet field: the single aggregate query of a listing."""
+
+        def compute():
+            return list(self.base_queryset.order_by().values(*GROUP_FIELDS).annotate(count=Count("pk")))
+
+        return listing_cache.get_groups(self.cache_scope, compute) if self.cache_scope else compute()
+
+    def _matching_groups(self, excluding=None):
+        predicates = [test for name, test in self.predicates.items() if name != excluding]
+        return [row for row in self.groups if all(test(row) for test in predicates)]
 
     def queryset(self, excluding=None):
         """Return the procedures matching every facet except `excluding`, without ordering."""
@@ -166,35 +229,38 @@ class Catalogue:
         )
 
     def _flag_facet(self, name, label, choices):
-        aggregates = {value: Count("pk", filter=Q(**{field_name: True})) for value, (field_name, _label) in choices.items()}
-        counts = self.queryset(excluding=name).aggregate(**aggregates)
-        options = [self._option(name, value, choice_label, counts[value]) for value, (_f, choice_label) in choices.items()]
+        rows = self._matching_groups(excluding=name)
+        options = [
+            self._option(name, value, choice_label, sum(row["count"] for row in rows if row[field_name]))
+            for value, (field_name, choice_label) in choices.items()
+        ]
         return Facet(name, label, [option for option in options if option.count or option.selected])
 
+    @staticmethod
+    def _sum_by(rows, field_name):
+        totals = {}
+        for row in rows:
+            totals[row[field_name]] = totals.get(row[field_name], 0) + row["count"]
+        return totals
+
     def _sector_facet(self):
-        rows = self.queryset(excluding="sector").values("sector__slug", "sector__name").annotate(count=Count("pk"))
-        counts = {row["sector__slug"]: row for row in rows if row["sector__slug"]}
-        for slug in self.selected["sector"]:
-            if slug not in counts:
-                sector = Sector.objects.filter(slug=slug).values("slug", "name").first()
-                if sector:
-                    counts[slug] = {"sector__slug": slug, "sector__name": sector["name"], "count": 0}
+        counts = self._sum_by(self._matching_groups(excluding="sector"), "sector_id")
+        sectors = self.sectors
         options = [
-            self._option("sector", slug, row["sector__name"], row["count"])
-            for slug, row in sorted(counts.items(), key=lambda item: item[1]["sector__name"])
+            self._option("sector", sectors[pk][0], sectors[pk][1], count) for pk, count in counts.items() if pk in sectors
         ]
-        return Facet("sector", _("Sector"), options)
+        listed = {option.value for option in options}
+        for slug in self.selected["sector"]:
+            pk = self.sector_ids.get(slug)
+            if slug not in listed and pk is not None:
+                options.append(self._option("sector", slug, sectors[pk][1], 0))
+        return Facet("sector", _("Sector"), sorted(options, key=lambda option: fold(option.label)))
 
     def _agency_facet(self):
-        rows = (
-            self.queryset(excluding="agency")
-            .values("owner_agency__code", "owner_agency__name")
-            .annotate(count=Count("pk"))
-            .order_by("owner_agency__name")
-        )
-        options = [
-            self._option("agency", row["owner_agency__code"], row["owner_agency__name"], row["count"]) for row in rows
-        ]
+        counts = self._sum_by(self._matching_groups(excluding="agency"), "owner_agency_id")
+        agencies = Agency.objects.filter(pk__in=counts).values_list("pk", "code", "name")
+        options = [self._option("agency", code, name, counts[pk]) for pk, code, name in agencies]
+        options.sort(key=lambda option: fold(option.label))
         listed = {option.value for option in options}
         for value in self.selected["agency"]:
             if value not in listed:
@@ -203,8 +269,7 @@ class Catalogue:
         return Facet("agency", _("Agency"), options)
 
     def _kind_facet(self):
-        rows = self.queryset(excluding="kind").values("online_service_kind").annotate(count=Count("pk"))
-        counts = {row["online_service_kind"]: row["count"] for row in rows}
+        counts = self._sum_by(self._matching_groups(excluding="kind"), "online_service_kind")
         options = [
             self._option("kind", kind.value, kind.label, counts.get(kind.value, 0))
             for kind in OnlineServiceKind
@@ -232,8 +297,8 @@ class Catalogue:
             .prefetch_related(Prefetch("channels", queryset=ProcedureChannel.objects.order_by("sort_order")))
             .order_by("title_folded", "pk")
         )
-        paginator = Paginator(results, PER_PAGE)
-        return paginator.get_page(number)
+        total = sum(row["count"] for row in self._matching_groups())
+        return KnownCountPaginator(results, PER_PAGE, total).get_page(number)
 
     def page_links(self, page, around=2):
         """Return (number, url) pairs for the first, last and nearby pages; None marks a gap."""

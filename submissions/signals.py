@@ -2,9 +2,9 @@
 Signals of the submissions app.
 
 `status_changed` is sent inside the database transaction of every action on an application,
-after its event is written, so a receiver that writes rows (a notification outbox, a sync queue
-for the national portal) commits or rolls back together with the change. Receivers must not
-call outside services directly; they enqueue work with `transaction.on_commit`.
+after its event is written. A receiver that writes rows (a notification outbox, a sync queue for
+the national portal) therefore commits or rolls back together with the change. Receivers must
+not call outside services directly, so they enqueue work with `transaction.on_commit`.
 
 Arguments: `application`, `event` (the ApplicationEvent just written), `from_status`,
 `to_status` (Status values; equal for actions that do not change the status).

@@ -2,10 +2,10 @@
 Counts per processing agency for a period: received, done, on time, late, in progress, overdue.
 
 An application counts in the period of the day it was filed (local date of `submitted_at`).
-"On time" and "late" concern applications with a result (statuses 9 and 10): late means
-finished after the appointment, or sent back to the applicant for a supplement more than once,
-which the service-quality indicators (Decision 766/QĐ-TTg, indicator 2.1) also count as late.
-An application without an appointment (time limit not parsed) counts as on time.
+"On time" and "late" concern applications with a result (statuses 9 and 10). Late means
+finished after the appointment, or sent back to the applicant for a supplement more than once.
+The service-quality indicators of Decision 766/QĐ-TTg (indicator 2.1) also count the second case
+as late. An application without an appointment (time limit not parsed) counts as on time.
 """
 
 import datetime

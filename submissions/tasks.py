@@ -26,9 +26,10 @@ def send_receipt_email(self, application_id):
 
     The application row stays locked while the message is sent and is marked sent in the same
     transaction, so a second run waits and then skips it. A failure to reach the mail server
-    rolls the mark back and the task retries with backoff. A worker killed after the server
-    accepted the message but before the commit can send it a second time; the notification
-    outbox, when present, is the exactly-once path.
+    rolls the mark back and the task retries with backoff.
+
+    NOTE: a worker killed after the mail server accepted the message but before the commit sends
+    it again on retry. The notification outbox (submissions.notifications) delivers exactly once.
     """
     from .models import Application
 

@@ -28,9 +28,9 @@ def birth_registration_prefixes():
     """
     Return the three-digit prefixes of personal ID numbers: "0" + the province's statistics code.
 
-    The first three digits name the province where the birth was registered, with the 63
-    province codes in force before July 2025 (numbers already issued never change); the codes
-    come from data/vn-agency-codes/province-agency-codes.csv.
+    The first three digits name the province where the birth was registered. They use the 63
+    province codes in force before July 2025, because numbers already issued never change. The
+    codes come from data/vn-agency-codes/province-agency-codes.csv.
     """
     path = settings.PORTAL_DATA_DIR / "vn-agency-codes" / "province-agency-codes.csv"
     try:
@@ -45,9 +45,9 @@ def validate_personal_id(value, today=None):
     """
     Check a 12-digit personal identification number (số định danh cá nhân, on the CCCD card).
 
-    Digits 1–3 are the province where the birth was registered, digit 4 gives the century and
-    sex (0/1: 1900s, 2/3: 2000s, 4/5: 2100s …), digits 5–6 the year of birth; the number has no
-    check digit. A number whose year of birth lies in the future is rejected.
+    Digits 1–3 are the province where the birth was registered. Digit 4 gives the century and
+    sex (0/1: 1900s, 2/3: 2000s, 4/5: 2100s …) and digits 5–6 the year of birth. The number has
+    no check digit. A number whose year of birth lies in the future is rejected.
     """
     if len(value) != 12 or not value.isdigit():
         raise ValidationError(
@@ -55,8 +55,8 @@ def validate_personal_id(value, today=None):
             code="format",
         )
 
-    # NOTE: births registered abroad carry a country code instead of a province code; the
-    # country list of Circular 07/2016/TT-BCA is not in our data, so such numbers are refused.
+    # NOTE: births registered abroad carry a country code instead of a province code. The
+    # country list of Circular 07/2016/TT-BCA is not in our data, so such numbers are rejected.
     if value[:3] not in birth_registration_prefixes():
         raise ValidationError(
             _("The first three digits (%(prefix)s) are not a province code; check the number on your ID card.")

@@ -1,8 +1,8 @@
 """
 The staff area of the submissions app in the Wagtail admin.
 
-Applications are listed with wagtail-modeladmin (filters, search by code), scoped to the
-officer's agency; the application screen, desk intake and statistics are custom admin views in
+Applications are listed with wagtail-modeladmin (filters, search by code) and scoped to the
+officer's agency. The application screen, desk intake and statistics are custom admin views in
 the same look. The working calendar, office hours and workflows are modeladmin screens for
 administrators.
 """
@@ -50,7 +50,7 @@ class OverdueFilter(SimpleListFilter):
 
 
 class ApplicationPermissionHelper(PermissionHelper):
-    """Staff list applications; nobody creates, edits or deletes them here (actions do that)."""
+    """Staff list applications here. Applications are created by intake and changed by actions, not here."""
 
     def user_can_list(self, user):
         return is_staff_member(user)
@@ -75,7 +75,10 @@ class ApplicationAdmin(ModelAdmin):
     menu_label = _("Applications")
     menu_icon = "doc-full"
     permission_helper_class = ApplicationPermissionHelper
-    list_display = ("code_link", "procedure_title", "channel", "status_badge", "current_agency", "submitted_at", "due_at")
+    list_display = (
+        "code_link", "procedure_title", "channel", "status_badge", "current_agency", "submitted_at", "due_at",
+        slip_hooks.slip_links,
+    )
     list_filter = ("status", "channel", OverdueFilter, "submitted_at")
     search_fields = ("code",)
     list_per_page = 50

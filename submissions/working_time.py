@@ -3,9 +3,9 @@ Legal time: working days, office hours and appointment dates.
 
 Rules, as the one-stop desks apply them:
 
-* A working day is Monday to Friday, except Vietnam's public holidays (the `holidays` package,
-  which also knows the Saturdays worked in exchange for a swapped day off), corrected by the
-  administrators' CalendarDay table, which wins over both.
+* A working day is Monday to Friday, except Vietnam's public holidays. The `holidays` package
+  lists those and the Saturdays worked in exchange for a swapped day off. The administrators'
+  CalendarDay table wins over both.
 * Office time runs only inside an agency's sessions (07:30–11:30 and 13:30–17:00 by default).
   A receipt outside them counts from the next session, so a receipt at 17:45 counts from the
   next working day's opening.

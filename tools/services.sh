@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and Redis answer at DATABASE_URL and REDIS_URL.
+# Make sure PostgreSQL and Redis respond at DATABASE_URL and REDIS_URL.
 #
 # For a server on this machine (127.0.0.1, localhost or ::1) the script starts an installed but
 # stopped PostgreSQL cluster or Redis server, installs the Debian package when it is missing and
 # the script runs as root, and creates the URL's database role and database when they do not
 # exist yet (root only). Servers that already run are reused and never restarted. A remote server
-# that does not answer is an error. Defaults match the Makefile:
+# that does not respond is an error. Defaults match the Makefile:
 #   DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal
 #   REDIS_URL=redis://127.0.0.1:6379/0
 set -euo pipefail
@@ -53,7 +53,7 @@ wait_until() {
     fi
     sleep 1
   done
-  fail "$description did not answer within $WAIT_SECONDS seconds."
+  fail "$description did not respond within $WAIT_SECONDS seconds."
 }
 
 # PostgreSQL
@@ -122,7 +122,7 @@ ensure_postgres() {
   esac
 
   if ! postgres_ready; then
-    is_local_host "$URL_HOST" || fail "PostgreSQL at $URL_HOST:$URL_PORT does not answer."
+    is_local_host "$URL_HOST" || fail "PostgreSQL at $URL_HOST:$URL_PORT does not respond."
     start_postgres_cluster
     wait_until "PostgreSQL on port $URL_PORT" postgres_ready
   fi
@@ -153,7 +153,7 @@ ensure_redis() {
   fi
 
   if ! redis_ready; then
-    is_local_host "$URL_HOST" || fail "Redis at $URL_HOST:$URL_PORT does not answer."
+    is_local_host "$URL_HOST" || fail "Redis at $URL_HOST:$URL_PORT does not respond."
     mkdir -p "$STATE_DIR"
     echo "services: starting redis-server on 127.0.0.1:$URL_PORT (log: var/services/redis-$URL_PORT.log)"
     redis-server --daemonize yes --bind 127.0.0.1 --port "$URL_PORT" --save "" --appendonly no \

@@ -213,6 +213,7 @@ CELERY_IMPORTS = ["submissions.notifications.tasks", "submissions.deadlines.task
 CELERY_BEAT_SCHEDULE = {
     "watch-deadlines": {"task": "submissions.deadlines.tasks.watch_deadlines", "schedule": 15 * 60},
     "sweep-notification-outbox": {"task": "submissions.notifications.tasks.sweep_outbox", "schedule": 60},
+    "purge-stale-upload-drafts": {"task": "submissions.tasks.purge_stale_drafts", "schedule": 6 * 60 * 60},
 }
 
 
@@ -257,6 +258,8 @@ PORTAL_OFFICE_HOURS = [("07:30", "11:30"), ("13:30", "17:00")]
 # within the window (seconds).
 PORTAL_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("PORTAL_LOOKUP_MAX_ATTEMPTS", "10"))
 PORTAL_LOOKUP_WINDOW_SECONDS = int(os.environ.get("PORTAL_LOOKUP_WINDOW_SECONDS", "900"))
+# Addresses of reverse proxies (site/nginx.conf) whose X-Forwarded-For header names the client.
+PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Notifications (submissions.notifications). Channels used for messages to applicants.
 PORTAL_NOTIFICATION_CHANNELS = env_list("PORTAL_NOTIFICATION_CHANNELS", "email,sms")

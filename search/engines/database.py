@@ -6,23 +6,21 @@ Documents live in `SearchDocument` with folded copies of their text (computed in
 groups of the query appear in its folded text (see `search.query`).
 
 On PostgreSQL a stored, generated tsvector over the folded text (title weight A, keywords B,
-body D) with a GIN index finds candidates and ranks them with `ts_rank_cd`, and `pg_trgm`
-proposes corrections for misspelt words. On SQLite the same conditions are LIKE patterns on
-space-padded folded text and corrections come from `difflib`.
+body D) with a GIN index finds candidates, one statement per search returns the page, total and
+facets (see `postgres.py`), and `pg_trgm` proposes corrections for misspelt words. On SQLite the
+same conditions are LIKE patterns on space-padded folded text, the score is the same formula
+without the tsvector rank, and corrections come from `difflib`.
 """
 
 import difflib
-import itertools
 import logging
 from collections import Counter
 
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
-    Expression,
     F,
     FloatField,
     IntegerField,
@@ -32,14 +30,23 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, Greatest
 
 from ..models import SearchDocument, SearchFacet, SearchTerm
 from ..snippets import highlight
 from ..spelling import pick_correction
 from ..text import fold_words
+from . import postgres
 from .base import FACET_SIZE, Hit, SearchEngine, SearchResults, Suggestion
+from .postgres import (
+    EXACT_WORD,
+    KEYWORD_GROUP,
+    MATCHED_GROUP,
+    PROCEDURE_PRIOR,
+    TITLE_COVERAGE,
+    TITLE_GROUP,
+    TITLE_PHRASE,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +57,6 @@ CORRECTION_CANDIDATES = 10
 # pg_trgm similarity of a one-letter typo in a short syllable ("snh" and "sinh": 2 of 7 trigrams).
 TRIGRAM_CUTOFF = 0.25
 
-# Score weights; only their order matters, and the quality script measures their effect.
-MATCHED_GROUP = 10.0
-TITLE_GROUP = 3.0
-KEYWORD_GROUP = 1.5
-TITLE_PHRASE = 5.0
-EXACT_WORD = 2.0
-TITLE_COVERAGE = 4.0
-PROCEDURE_PRIOR = 1.0
-
 
 def _padded(field_name):
     return Concat(Value(" "), F(field_name), Value(" "), output_field=TextField())
@@ -68,49 +66,6 @@ def _contains(field_name, words, prefix):
     """Return a Q matching `words` as consecutive whole words of a padded folded field."""
     phrase = " " + " ".join(words)
     return Q(**{f"{field_name}__contains": phrase if prefix else phrase + " "})
-
-
-def _tsquery_term(words, prefix):
-    terms = list(words)
-    if prefix:
-        terms[-1] = terms[-1] + ":*"
-    return terms[0] if len(terms) == 1 else "(" + " <-> ".join(terms) + ")"
-
-
-class _VectorExpression(Expression):
-    """
-    An expression over the PostgreSQL-only `search_vector` column of the current query's table.
-
-    The column is not a model field (SQLite has none), so it is addressed through the query's
-    base table alias, which stays right when the queryset is used as a subquery.
-    """
-
-    template = ""
-
-    def __init__(self, tsquery, output_field):
-        super().__init__(output_field=output_field)
-        self.tsquery = tsquery
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        column = f"{compiler.quote_name_unless_alias(alias)}.search_vector"
-        return self.template.format(column=column), [self.tsquery]
-
-
-class VectorMatch(_VectorExpression):
-    template = "{column} @@ to_tsquery('simple', %s)"
-    conditional = True
-
-    def __init__(self, tsquery):
-        super().__init__(tsquery, BooleanField())
-
-
-class VectorRank(_VectorExpression):
-    # Normalisation 32 maps the rank to rank / (rank + 1), so long bodies cannot dominate the score.
-    template = "ts_rank_cd({column}, to_tsquery('simple', %s), 32)"
-
-    def __init__(self, tsquery):
-        super().__init__(tsquery, FloatField())
 
 
 def _facet_exists(facet, values):
@@ -220,15 +175,61 @@ class DatabaseEngine(SearchEngine):
 
     # Searching
 
-    def _group_condition(self, group, text_field):
-        """Return the condition of one term group: any alternative, or the unit's documents."""
+    def search(self, request):
         if self.is_postgresql:
-            tsquery = " | ".join(_tsquery_term(words, group.prefix) for words in group.alternatives)
-            condition = Q(VectorMatch(tsquery))
+            outcome = postgres.run(request)
+            total, rows, facets = outcome.total, outcome.rows, outcome.facets
         else:
-            condition = Q()
-            for words in group.alternatives:
-                condition |= _contains(text_field, words, group.prefix)
+            total, rows, facets = self._search_like(request)
+
+        words = _highlight_words(request.query)
+        hits = [
+            Hit(
+                page_id=row.page_id,
+                title=row.title,
+                url=row.url,
+                content_type=row.content_type,
+                snippet=highlight(row.body, words),
+                date=row.date,
+                score=row.score,
+            )
+            for row in rows
+        ]
+        return SearchResults(total=total, hits=hits, facets=facets)
+
+    def _search_like(self, request):
+        """Search with LIKE patterns (SQLite): return (total, page rows, facets)."""
+        queryset = self._matching(request)
+        total = queryset.count()
+
+        if request.query.is_empty:
+            ordered = queryset.order_by("-date", "title", "page_id")
+        else:
+            ordered = queryset.order_by("-score", "title_word_count", "page_id")
+        window = list(
+            ordered.only("page_id", "title", "url", "content_type", "date", "body")[
+                request.offset : request.offset + request.per_page
+            ]
+        )
+        rows = [
+            postgres.Row(
+                page_id=row.page_id,
+                title=row.title,
+                url=row.url,
+                content_type=row.content_type,
+                date=row.date,
+                body=row.body,
+                score=float(getattr(row, "score", 0.0) or 0.0),
+            )
+            for row in window
+        ]
+        return total, rows, self._facets(queryset)
+
+    def _group_condition(self, group):
+        """Return the condition of one term group: any alternative, or the unit's documents."""
+        condition = Q()
+        for words in group.alternatives:
+            condition |= _contains("_folded_text", words, group.prefix)
         if group.agency_codes:
             condition |= Q(_facet_exists("agency", group.agency_codes))
             if group.commune_level:
@@ -250,38 +251,33 @@ class DatabaseEngine(SearchEngine):
         if parsed.is_empty:
             return queryset.annotate(score=Value(0.0, output_field=FloatField()))
 
-        text_field = "_folded_text"
-        if not self.is_postgresql:
-            queryset = queryset.annotate(
-                _folded_text=Concat(
-                    Value(" "),
-                    F("title_folded"),
-                    Value(" "),
-                    F("keywords_folded"),
-                    Value(" "),
-                    F("body_folded"),
-                    Value(" "),
-                    output_field=TextField(),
-                )
-            )
-        queryset = queryset.annotate(_title=_padded("title_folded"), _keywords=_padded("keywords_folded"), _exact=_padded("title_exact"))
-
-        group_conditions = [self._group_condition(group, text_field) for group in parsed.groups]
+        queryset = queryset.annotate(
+            _folded_text=Concat(
+                Value(" "),
+                F("title_folded"),
+                Value(" "),
+                F("keywords_folded"),
+                Value(" "),
+                F("body_folded"),
+                Value(" "),
+                output_field=TextField(),
+            ),
+            _title=_padded("title_folded"),
+            _keywords=_padded("keywords_folded"),
+            _exact=_padded("title_exact"),
+        )
         matched = sum(
-            (Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()) for condition in group_conditions),
+            (
+                Case(When(self._group_condition(group), then=Value(1)), default=Value(0), output_field=IntegerField())
+                for group in parsed.groups
+            ),
             Value(0),
         )
-        queryset = queryset.annotate(matched=matched)
-        if self.is_postgresql and not any(group.agency_codes for group in parsed.groups):
-            # One tsquery that is true exactly when enough groups match, so the GIN index returns
-            # the matching documents and nothing else.
-            queryset = queryset.filter(VectorMatch(_required_tsquery(parsed)))
-        else:
-            queryset = queryset.filter(matched__gte=parsed.required)
-
+        queryset = queryset.annotate(matched=matched).filter(matched__gte=parsed.required)
         return queryset.annotate(score=self._score(parsed))
 
     def _score(self, parsed):
+        """The score of `postgres.StatementBuilder` without the tsvector rank, as ORM expressions."""
         title_groups = []
         score = F("matched") * Value(MATCHED_GROUP)
         for group in parsed.groups:
@@ -318,40 +314,7 @@ class DatabaseEngine(SearchEngine):
         score = score + Case(
             When(content_type="procedure", then=Value(PROCEDURE_PRIOR)), default=Value(0.0), output_field=FloatField()
         )
-        if self.is_postgresql:
-            any_group = " | ".join(
-                _tsquery_term(words, group.prefix) for group in parsed.groups for words in group.alternatives
-            )
-            score = score + VectorRank(any_group)
         return score * F("boost")
-
-    def search(self, request):
-        queryset = self._matching(request)
-        total = queryset.count()
-
-        if request.query.is_empty:
-            ordered = queryset.order_by("-date", "title")
-        else:
-            ordered = queryset.order_by("-score", "title_word_count", "page_id")
-        window = list(
-            ordered.only("page_id", "title", "url", "content_type", "date")[request.offset : request.offset + request.per_page]
-        )
-
-        bodies = dict(SearchDocument.objects.filter(page_id__in=[row.page_id for row in window]).values_list("page_id", "body"))
-        words = _highlight_words(request.query)
-        hits = [
-            Hit(
-                page_id=row.page_id,
-                title=row.title,
-                url=row.url,
-                content_type=row.content_type,
-                snippet=highlight(bodies.get(row.page_id, ""), words),
-                date=row.date,
-                score=float(getattr(row, "score", 0.0) or 0.0),
-            )
-            for row in window
-        ]
-        return SearchResults(total=total, hits=hits, facets=self._facets(queryset))
 
     def _facets(self, queryset):
         rows = (
@@ -375,6 +338,9 @@ class DatabaseEngine(SearchEngine):
         for index, word in enumerate(words):
             prefix = index == len(words) - 1
             queryset = queryset.filter(_contains("_title", (word,), prefix))
+            if self.is_postgresql and len(word) >= 3:
+                # The same test on the bare column, which the trigram index on it can serve.
+                queryset = queryset.filter(title_folded__contains=word)
         rows = queryset.order_by("-boost", "title_word_count", "title").only("page_id", "title", "url", "content_type", "date")
         return [
             Hit(page_id=row.page_id, title=row.title, url=row.url, content_type=row.content_type, snippet="", date=row.date)
@@ -397,13 +363,7 @@ class DatabaseEngine(SearchEngine):
 
     def _closest_term(self, word):
         if self.is_postgresql:
-            similarity = RawSQL("similarity(term, %s)", [word], output_field=FloatField())
-            candidates = (
-                SearchTerm.objects.annotate(similarity=similarity)
-                .filter(similarity__gte=TRIGRAM_CUTOFF)
-                .order_by("-similarity", "-document_count")
-                .values_list("term", "document_count")[:CORRECTION_CANDIDATES]
-            )
+            candidates = _similar_terms(word)
         else:
             terms = dict(SearchTerm.objects.filter(term__startswith=word[0]).values_list("term", "document_count"))
             close = difflib.get_close_matches(word, list(terms), n=CORRECTION_CANDIDATES, cutoff=SIMILARITY_CUTOFF)
@@ -411,15 +371,22 @@ class DatabaseEngine(SearchEngine):
         return pick_correction(word, list(candidates))
 
 
-def _group_tsquery(group):
-    return "(" + " | ".join(_tsquery_term(words, group.prefix) for words in group.alternatives) + ")"
+def _similar_terms(word):
+    """
+    Return (term, document count) of the vocabulary words most similar to `word` (PostgreSQL).
 
-
-def _required_tsquery(parsed):
-    """Return a tsquery true when at least `parsed.required` of the term groups match."""
-    groups = [_group_tsquery(group) for group in parsed.groups]
-    combinations = itertools.combinations(groups, parsed.required)
-    return " | ".join("(" + " & ".join(combination) + ")" for combination in combinations)
+    The `%` operator is served by the trigram GIN index on the vocabulary, where a
+    `similarity() >=` filter would compute the similarity of every term. Its cutoff is the
+    `pg_trgm.similarity_threshold` setting, set for this transaction only.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_CUTOFF)])
+        cursor.execute(
+            "SELECT term, document_count FROM search_searchterm WHERE term %% %s "
+            "ORDER BY similarity(term, %s) DESC, document_count DESC, term LIMIT %s",
+            [word, word, CORRECTION_CANDIDATES],
+        )
+        return cursor.fetchall()
 
 
 def _exact_words(*texts):

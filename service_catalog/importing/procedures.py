@@ -28,8 +28,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
 from cms_pages.content import ensure_home_page
@@ -163,6 +164,7 @@ class ProcedureImporter:
         seen = {record.code for record in records}
         self._abolish_vanished(existing, seen)
         self._update_search_index()
+        self._analyze_tables()
 
         transaction.on_commit(
             lambda: procedures_imported.send(
@@ -351,6 +353,19 @@ class ProcedureImporter:
             .values("id", "national_code", "source_hash", "publication_status")
         )
         return {row["national_code"]: row for row in rows}
+
+    def _analyze_tables(self):
+        """
+        Refresh PostgreSQL's planner statistics after a bulk load.
+
+        Autovacuum analyses a table only some time after large inserts; until then the planner
+        estimates the catalogue's filters from an empty table and picks slow plans.
+        """
+        if not self.result.created or connection.vendor != "postgresql":
+            return
+        tables = [model._meta.db_table for model in (Page, ProcedurePage, ProcedureChannel, DossierComponent)]
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
 
     def _update_search_index(self):
         """Add the bulk-created pages to Wagtail's own search index (the admin's page search)."""

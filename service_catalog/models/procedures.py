@@ -73,7 +73,7 @@ class ProcedureIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         procedures = ProcedurePage.objects.live().public().descendant_of(self)
-        catalogue = Catalogue(procedures, request.GET, base_url=self.get_url(request))
+        catalogue = Catalogue(procedures, request.GET, base_url=self.get_url(request), cache_scope=f"index-{self.pk}")
         context.update(catalogue.context(request))
         return context
 
@@ -107,7 +107,13 @@ class DepartmentProceduresPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         procedures = ProcedurePage.objects.live().public().descendant_of(self)
-        catalogue = Catalogue(procedures, request.GET, fixed_agency=self.agency, base_url=self.get_url(request))
+        catalogue = Catalogue(
+            procedures,
+            request.GET,
+            fixed_agency=self.agency,
+            base_url=self.get_url(request),
+            cache_scope=f"department-{self.pk}",
+        )
         context.update(catalogue.context(request))
         return context
 

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 class ApologyError(ActionError):
-    """The letter could not be issued; `message` says why, in the user's language."""
+    """Raised when the letter cannot be issued; `message` gives the reason in the user's language."""
 
 
 def issue_apology(letter, user, *, new_due_date, reason, now=None):

@@ -72,7 +72,12 @@ class MultipleDossierFileField(DossierFileField):
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
-        items = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if isinstance(data, (list, tuple)):
+            items = data
+        elif data:
+            items = [data]
+        else:
+            items = []
         cleaned = []
         errors = []
         for item in items:

@@ -24,9 +24,9 @@ class ApplicationForm(forms.Form):
     The online application of one procedure: the applicant, the commune if the procedure is
     commune-level, and one file per dossier component.
 
-    `kept_files` maps a component field name to the file already kept in the draft; a
-    component is satisfied by a new upload or a kept file, so a corrected form never asks for
-    a file again.
+    `kept_files` maps a component field name to the file already kept in the draft. A
+    component is satisfied by a new upload or a kept file, so the applicant does not upload a
+    file again after correcting the form.
     """
 
     full_name = NameField()

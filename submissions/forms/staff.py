@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminPageChooser
 
 from service_catalog.models import Agency, ProcedurePage
@@ -33,8 +34,8 @@ class IntakeForm(forms.Form):
     """
     A paper dossier at the desk: channel, applicant, a scan and a verdict per component, and the decision.
 
-    Scans already accepted are kept in a draft (`kept_files`, by field name) so a correction
-    never asks the officer to scan again.
+    Scans already accepted are kept in a draft (`kept_files`, by field name), so the officer
+    does not scan them again after correcting the form.
     """
 
     channel = forms.ChoiceField(
@@ -279,8 +280,8 @@ def action_form_class(action):
 
 
 class StatisticsForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), help_text=_("dd/mm/yyyy"))
-    date_to = forms.DateField(label=_("To"), help_text=_("dd/mm/yyyy"))
+    date_from = forms.DateField(label=pgettext_lazy("submissions", "From"), help_text=_("dd/mm/yyyy"))
+    date_to = forms.DateField(label=pgettext_lazy("submissions", "To"), help_text=_("dd/mm/yyyy"))
 
     def clean(self):
         cleaned_data = super().clean()

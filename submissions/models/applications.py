@@ -70,8 +70,8 @@ class Application(models.Model):
     One application (hồ sơ) for one procedure, from receipt to the return of the result.
 
     Three agencies are kept apart: the one that received it (its code is in the application
-    code), the one competent to process it, and the one that holds it now (they differ during
-    an inter-agency hand-over and when the result goes back to the receiving desk). The status
+    code), the one competent to process it, and the one that has it now. The last two differ
+    during an inter-agency hand-over and when the result goes back to the receiving desk. The status
     changes only through `submissions.engine`, which writes an event for every change and bumps
     `version` so that two officers acting at once cannot overwrite each other.
     """

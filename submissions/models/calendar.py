@@ -11,7 +11,7 @@ class CalendarDay(models.Model):
     """
     A date whose working status differs from the weekly pattern and the public holidays.
 
-    The `holidays` package supplies Vietnam's public holidays and the swapped days it knows; this
+    The `holidays` package supplies Vietnam's public holidays and the swapped days it lists. This
     table adds what the government announces later (an extra day off, a Saturday worked in
     exchange) and overrides the package where the official schedule differs from it.
     """

@@ -19,9 +19,9 @@ class AppendOnlyModel(models.Model):
     """
     A row that is written once and never changed or deleted.
 
-    The model refuses updates and deletes; on PostgreSQL and SQLite a database trigger (see the
-    migrations) also refuses them from raw SQL, so an audit row cannot be rewritten behind the
-    ORM's back.
+    The model raises AppendOnlyError on update and delete. On PostgreSQL and SQLite a database
+    trigger (migration 0002) also rejects them from raw SQL, so an audit row cannot be rewritten
+    behind the ORM's back.
     """
 
     class Meta:
@@ -60,8 +60,8 @@ class ApplicationEvent(AppendOnlyModel):
     """
     One action on an application: who, when, from which status to which, at which step, and why.
 
-    `is_internal` notes are for staff only; the applicant's lookup page shows the event without
-    the note. `data` holds the action's details (supplement items, hand-over agencies, old and
+    `is_internal` notes are for staff only, so the applicant's lookup page shows the event without
+    the note. `data` contains the action's details (supplement items, hand-over agencies, old and
     new appointments).
     """
 
@@ -140,7 +140,7 @@ class AccessLog(AppendOnlyModel):
 
 
 class ReasonCode(models.TextChoices):
-    """Why a dossier component is not acceptable, as listed on the supplement request slip."""
+    """Reason a dossier component is not acceptable, as listed on the supplement request slip."""
 
     MISSING = "missing", _("Missing")
     ILLEGIBLE = "illegible", _("Illegible or incomplete copy")

@@ -1,10 +1,11 @@
 """
 Sending one outbox row on its channel.
 
-A channel function returns the provider's message id or raises DeliveryError. It is called
-again with the same row after a failure or a killed worker, so it must not turn a retry into a
-second message: SMS passes the row's delivery key to the gateway as the client request id, and
-e-mail uses it as the Message-ID so receiving mail systems can drop a repeat.
+A channel function returns the provider's message id or raises DeliveryError. The same row is
+sent again after a temporary failure or a killed worker. SMS passes the row's delivery key to
+the gateway as the client request id, so the gateway drops the repeat. SMTP has no such key:
+an e-mail whose worker died after the mail server accepted it is sent again, with the same
+Message-ID, which mail clients use to recognise the repeat.
 """
 
 import smtplib
@@ -47,10 +48,10 @@ def send_email(notification):
     try:
         email.send()
     except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryError("The mail server refused the recipient address.", temporary=False) from error
+        raise DeliveryError("The mail server rejected the recipient address.", temporary=False) from error
     except smtplib.SMTPResponseException as error:
         temporary = 400 <= error.smtp_code < 500
-        raise DeliveryError(f"The mail server answered {error.smtp_code}.", temporary=temporary) from error
+        raise DeliveryError(f"The mail server rejected the message with code {error.smtp_code}.", temporary=temporary) from error
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"Sending the e-mail failed: {type(error).__name__}.", temporary=True) from error
     return message_id(notification)

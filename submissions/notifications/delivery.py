@@ -2,7 +2,7 @@
 Delivering outbox rows: claim with a lease, send, record the outcome.
 
 The three steps run in separate short transactions, so no database lock is held while a
-gateway or mail server answers:
+gateway or mail server responds:
 
 1. `claim` locks the row, skips it when it is delivered, failed, not due yet, or leased by a
    live worker, and otherwise marks it `sending` with a lease and counts the attempt.

@@ -31,7 +31,7 @@ class RenderedMessage:
 
 @dataclass
 class ApplicantUpdate:
-    """What to tell the applicant about one action: the topic, a headline and the details."""
+    """The message for the applicant about one action: its topic, a headline and the details."""
 
     topic: str
     headline: str
@@ -58,7 +58,7 @@ def unaccented(text):
 
 def applicant_update(application, event):
     """
-    Return the ApplicantUpdate for `event`, or None when the applicant is not told about it.
+    Return the ApplicantUpdate for `event`, or None when the action sends the applicant nothing.
 
     Internal steps (processing started, forwarded, sent back, a staff note, payment received)
     send nothing; a note is quoted only when staff marked it visible to the applicant.

@@ -61,8 +61,8 @@ class Notification(models.Model):
     per alert, recipient and channel however often it runs.
 
     States: pending → sending → delivered, or → retry → sending … → failed after the last
-    attempt. A row stays `sending` while a worker holds its lease (`lease_expires_at`); a
-    worker killed mid-delivery leaves it there until the lease expires and another worker
+    attempt. A row stays `sending` while a worker holds its lease (`lease_expires_at`). A
+    worker killed mid-delivery leaves it there until the lease expires, and then another worker
     takes it over with the same delivery key. In-app rows are delivered when written.
     """
 

@@ -2,7 +2,7 @@
 Writing outbox rows. Call these inside the transaction of the change being reported.
 
 Each function writes its rows and registers their delivery with `transaction.on_commit`, so a
-worker only ever sees committed rows and a rolled-back change sends nothing.
+worker reads only committed rows and a rolled-back change sends nothing.
 """
 
 import logging
@@ -24,15 +24,13 @@ def enqueue_delivery(notification_ids):
     if not ids:
         return
 
-    def send_tasks():
-        from .tasks import deliver_notification
+    def send_task():
+        from .tasks import deliver_notifications
 
-        # One broker connection for all the rows of this change.
-        with deliver_notification.app.producer_or_acquire() as producer:
-            for pk in ids:
-                deliver_notification.apply_async((pk,), producer=producer)
+        # One task for the rows of one change: publishing costs more than the rows' delivery checks.
+        deliver_notifications.delay(ids)
 
-    transaction.on_commit(send_tasks)
+    transaction.on_commit(send_task)
 
 
 def notify_applicant(application, update, *, event=None):

@@ -89,11 +89,11 @@ class HttpJsonSmsGateway(SmsGateway):
         except urllib.error.HTTPError as error:
             detail = _error_detail(error)
             temporary = error.code >= 500 or error.code in (408, 429)
-            raise SmsError(f"SMS gateway answered HTTP {error.code}: {detail}", temporary=temporary) from error
+            raise SmsError(f"SMS gateway responded with HTTP {error.code}: {detail}", temporary=temporary) from error
         except (urllib.error.URLError, socket.timeout, ConnectionError) as error:
             raise SmsError(f"SMS gateway unreachable: {error}", temporary=True) from error
         except json.JSONDecodeError as error:
-            raise SmsError("SMS gateway answered with invalid JSON", temporary=True) from error
+            raise SmsError("SMS gateway responded with invalid JSON", temporary=True) from error
 
         message_id = str(body.get("message_id") or "")
         if not message_id:

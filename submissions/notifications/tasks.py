@@ -24,6 +24,21 @@ def deliver_notification(self, notification_id):
     return outcome.state
 
 
+@shared_task(bind=True, acks_late=True)
+def deliver_notifications(self, notification_ids):
+    """
+    Make one delivery attempt of each row written by one change, in order. A row that failed
+    for a temporary reason gets its own `deliver_notification` task at its retry time.
+    """
+    states = {}
+    for pk in notification_ids:
+        outcome = delivery.deliver(pk)
+        if outcome.retry_in is not None and not self.request.is_eager:
+            deliver_notification.apply_async((pk,), countdown=outcome.retry_in)
+        states[pk] = outcome.state
+    return states
+
+
 @shared_task
 def sweep_outbox(limit=500):
     """

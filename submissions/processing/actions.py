@@ -1,10 +1,10 @@
 """
 Actions on an application: the only code that changes its status.
 
-`perform` runs one action in one transaction: it locks the application, checks the version the
-officer saw (optimistic locking: a stale version raises StaleApplication and changes nothing),
-checks the rule, applies the action, bumps the version, writes the append-only event with its
-attachments and sends `signals.status_changed`.
+`perform` runs one action in one transaction. It locks the application and compares the version
+the officer saw with the current one, so a stale version raises StaleApplication and changes
+nothing (optimistic locking). It then checks the rule, applies the action, bumps the version,
+writes the append-only event with its attachments and sends `signals.status_changed`.
 """
 
 import datetime
@@ -84,8 +84,8 @@ def actor_name(user):
 def _lock(application_id, expected_version):
     """Lock the application row and return it, or raise StaleApplication if its version moved on."""
     if expected_version is not None:
-        # A no-op UPDATE conditioned on the version takes the row lock; when another transaction
-        # changed the row first, PostgreSQL re-checks the condition on the new row and matches nothing.
+        # A no-op UPDATE conditioned on the version takes the row lock. When another transaction
+        # changed the row first, PostgreSQL re-checks the condition on the new row, so it matches nothing.
         matched = Application.objects.filter(pk=application_id, version=expected_version).update(version=expected_version)
         if not matched:
             raise StaleApplication(
@@ -208,13 +208,13 @@ def _user_agency(user, application):
 # The clock
 
 
-def start_clock(application, now):
+def start_clock(application, now, steps=None):
     """Start the legal time limit at `now` and compute the appointment and step deadlines."""
     calendar = calendar_for(application.receiving_agency)
     application.clock_started_at = now
     application.due_at = calendar.due_at(now, application.time_limit_value, application.time_limit_unit)
     application.paused_at = None
-    step_ops.schedule_steps(application)
+    step_ops.schedule_steps(application, steps)
 
 
 def _resume_clock(application, now, steps):
@@ -264,7 +264,7 @@ def _accept(application, *, user, steps, now, **_params):
     application.status = S.RECEIVED
     application.received_at = now
     if application.clock_started_at is None:
-        start_clock(application, now)
+        start_clock(application, now, steps)
 
     step_ops.finish_step(application.current_step, user, now)
     following = step_ops.next_step(application, steps)
@@ -356,7 +356,7 @@ def _supplement_received(application, *, user, steps, now, files=None, **_params
     application.status = request.resume_status
     data = {"supplement_request": request.pk, "sequence": request.sequence}
     if request.stage == SupplementRequest.Stage.RECEIPT:
-        start_clock(application, now)
+        start_clock(application, now, steps)
         data["new_due_at"] = application.due_at.isoformat() if application.due_at else None
     else:
         data.update(_resume_clock(application, now, steps))

@@ -1,11 +1,11 @@
 """
 Who may do what to an application, and from which status.
 
-Each action has a rule: the statuses it starts from, the roles that may take it (or, for the
-actions that complete a workflow step, the role of the current step), which agency's staff may
-act, and whether a note is required. `denial_reason` applies a rule to one user and application;
-the admin screens offer only the actions it allows, and `actions.perform` checks it again inside
-the transaction.
+Each action has a rule with the statuses it starts from, the roles that may take it, which
+agency's staff may act, and whether a note is required. The actions that complete a workflow
+step take the role of the current step instead of a fixed list. `denial_reason` applies a rule
+to one user and application. The admin screens offer only the actions it allows, and
+`actions.perform` checks it again inside the transaction.
 """
 
 from dataclasses import dataclass

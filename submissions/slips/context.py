@@ -1,5 +1,5 @@
 """
-What each slip shows, gathered from the application, its events, steps and agencies.
+The content of each slip, gathered from the application, its events, steps and agencies.
 
 Every builder returns a template context; `SLIPS` maps a slip's URL name to its form number,
 template and builder. Builders raise SlipUnavailable when the application has nothing to put
@@ -23,7 +23,7 @@ HANDOVER_ACTIONS = (Action.ACCEPT, Action.FORWARD, Action.SEND_BACK, Action.COMP
 
 
 class SlipUnavailable(Exception):
-    """The application has no content for this slip; `message` says why, in the user's language."""
+    """Raised when the application has no content for this slip; `message` gives the reason in the user's language."""
 
     def __init__(self, message):
         super().__init__(message)
@@ -59,8 +59,10 @@ def place_and_date(moment=None):
 
 def timeliness(finished_at, due_at):
     """
-    Return how a hand-over met its deadline, in the words of the control slip: early (before
-    the deadline's day), on time (on that day, by the deadline) or late; "" without a deadline.
+    Return how a hand-over met its deadline, in the words of the control slip.
+
+    Early means before the deadline's day, on time means on that day by the deadline, and late
+    means after it. Without a deadline the result is an empty string.
     """
     if finished_at is None or due_at is None:
         return ""

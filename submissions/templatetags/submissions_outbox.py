@@ -31,9 +31,9 @@ def application_outbox_panel(context, application):
 @register.inclusion_tag("submissions/slips/lookup_notices.html")
 def applicant_notices(application):
     """
-    What the applicant sees on the lookup page: the new appointment of an issued apology letter
-    and the messages sent to them. Messages to staff are left out, so no staff member's name,
-    address or account appears.
+    Render the lookup page's part for `application`: the new appointment of an issued apology
+    letter and the messages sent to the applicant. Messages to staff are left out, so no staff
+    member's name, address or account appears.
     """
     letters = application.apology_letters.filter(state=ApologyLetter.State.ISSUED).order_by("-issued_at", "-pk")
     notifications = (

@@ -28,10 +28,24 @@ logger = logging.getLogger(__name__)
 _NO_DIGITS = "\x00\x00\x00\x00"
 
 
-def _client_address(request):
-    # The address the connection came from; deployments behind a proxy set it from the
-    # proxy's header in the web server (see site/), never from a header the client sends.
-    return request.META.get("REMOTE_ADDR", "")
+def client_address(request):
+    """
+    Return the client's IP address.
+
+    Behind a trusted reverse proxy (PORTAL_TRUSTED_PROXIES) it is the last address in
+    X-Forwarded-For that is not a trusted proxy, because each proxy appends the address it saw.
+    A client that sends the header itself directly is ignored, so it cannot pick its address.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = set(settings.PORTAL_TRUSTED_PROXIES)
+    if remote not in trusted:
+        return remote
+
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    for address in reversed(forwarded):
+        if address not in trusted:
+            return address
+    return remote
 
 
 def _count_attempt(key):
@@ -48,7 +62,7 @@ def _count_attempt(key):
 
 def _rate_limited(request, code):
     limit = settings.PORTAL_LOOKUP_MAX_ATTEMPTS
-    address_key = "lookup:address:" + hashlib.sha256(_client_address(request).encode()).hexdigest()
+    address_key = "lookup:address:" + hashlib.sha256(client_address(request).encode()).hexdigest()
     code_key = "lookup:code:" + hashlib.sha256(code.encode()).hexdigest()
     address_attempts = _count_attempt(address_key)
     code_attempts = _count_attempt(code_key)
@@ -64,7 +78,7 @@ def find_application(code, phone_digits):
 
 
 def _public_timeline(application):
-    """Events as the applicant sees them: action, time, agency, and the note only if it is not internal."""
+    """Return the events shown to the applicant: action, time, agency, and the note unless it is internal."""
     timeline = []
     for event in application.events.select_related("agency").order_by("at", "pk"):
         timeline.append(

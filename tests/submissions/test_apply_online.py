@@ -113,7 +113,7 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("field", "value", "message"), BAD_INPUT)
-def test_bad_input_error_next_to_field_and_everything_kept(client, province, applicant_data, field, value, message):
+def test_bad_input_keeps_everything_else(client, province, applicant_data, field, value, message):
     procedure = province.birth
     token = open_form(client, procedure)
     data = form_data(procedure, {**applicant_data, field: value}, province.thanh_vinh, token=token)

@@ -172,3 +172,35 @@ def test_supplement_link_is_signed(client, province, people):
     forged = client.get(reverse("submissions:supplement", args=[f"{application.pk}-{request.pk}"]))
 
     assert forged.status_code == 404
+
+
+@override_settings(PORTAL_LOOKUP_MAX_ATTEMPTS=2, PORTAL_TRUSTED_PROXIES=["127.0.0.1"])
+def test_limit_per_client_behind_proxy(client, province):
+    first = online_application(province.licence, province.justice, timezone.now())
+    second = online_application(province.licence, province.justice, timezone.now())
+    third = online_application(province.licence, province.justice, timezone.now())
+    fourth = online_application(province.licence, province.justice, timezone.now())
+
+    def through_proxy(application, client_ip, forwarded_prefix=""):
+        return client.post(
+            LOOKUP,
+            {"code": application.code, "phone_digits": "0000"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"{forwarded_prefix}{client_ip}",
+        ).status_code
+
+    # Two clients behind the same proxy have their own counters.
+    assert [through_proxy(first, "203.0.113.5"), through_proxy(second, "203.0.113.5")] == [404, 404]
+    assert through_proxy(third, "203.0.113.5") == 429
+    assert through_proxy(third, "198.51.100.7") == 404
+    # A forged address put in front by the client does not reset its counter.
+    assert through_proxy(fourth, "203.0.113.5", forwarded_prefix="10.9.9.9, ") == 429
+
+
+def test_forwarded_header_ignored_without_proxy(rf, settings):
+    from submissions.views.lookup import client_address
+
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    request = rf.post(LOOKUP, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="10.0.0.1")
+
+    assert client_address(request) == "203.0.113.5"

@@ -135,6 +135,10 @@ def test_desk_intake_hands_over_to_processing_department(province, people):
     assert stints[0].office_minutes == 0
     # Justice held it from Monday 09:00 to Friday 09:00: four working days of office time.
     assert stints[1].office_minutes == 4 * 450
+    steps = ordered_steps(application)
+    assert stints[0].due_at == steps[0].due_at
+    assert stints[1].due_at == steps[2].due_at  # review and approval both happen at the department
+    assert stints[2].due_at == application.due_at
     assert stints[2].ended_at is None
 
 
@@ -325,7 +329,7 @@ def test_supplement_during_processing_stops_and_resumes_clock(province, people):
     calendar = calendar_for(province.justice)
     remaining = calendar.office_minutes_between(at(2026, 2, 24, 9), application.due_at)
 
-    # The applicant answers the next Monday at 14:00: the remaining office time starts again then.
+    # The applicant uploads the file the next Monday at 14:00, when the remaining office time restarts.
     upload = _stored_pdf("to-khai-bo-sung.pdf")
     item = application.supplement_requests.get().items.get()
     perform_as_applicant(application, Action.SUPPLEMENT_RECEIVED, files={item.pk: upload}, now=at(2026, 3, 2, 14))

@@ -284,3 +284,15 @@ def test_register_view_limits_staff_to_own_agency(client, province, people, rece
     assert other.status_code == 400
     assert reversed_dates.status_code == 400
     assert "Ngày kết thúc trước ngày bắt đầu" in reversed_dates.content.decode()
+
+
+def test_application_list_links_slips(client, people, received):
+    client.force_login(people.justice_desk)
+
+    response = client.get(reverse("ho-so_danh-sach_modeladmin_index"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("submissions_slips:pdf", args=[received.pk, "bien-nhan"]) in html
+    assert reverse("submissions_slips:pdf", args=[received.pk, "kiem-soat"]) in html
+    assert "Mẫu 01" in html

@@ -90,7 +90,7 @@ def test_hours_limit_crosses_lunch_and_night(calendar):
     assert calendar.due_at(at(2026, 3, 9, 15), 8, TimeLimitUnit.HOURS) == at(2026, 3, 10, 15, 30)
 
 
-def test_day_limit_ending_on_holiday_moves_to_next_working_day(calendar):
+def test_day_limit_ending_on_holiday(calendar):
     # 2/2/2026 + 15 days = 17/2, inside Tết: the limit ends at closing time on Monday 23/2.
     assert calendar.due_at(at(2026, 2, 2, 10), 15, TimeLimitUnit.DAYS) == at(2026, 2, 23, 17)
 
@@ -100,7 +100,7 @@ def test_day_limit_ending_on_working_day(calendar):
     assert calendar.due_at(at(2026, 3, 9, 10), 10, TimeLimitUnit.DAYS) == at(2026, 3, 19, 17)
 
 
-def test_day_limit_after_hours_counts_from_next_working_day(calendar):
+def test_day_limit_after_office_hours(calendar):
     # Friday 13/3 17:45 is received on Monday 16/3; ten days later is Thursday 26/3.
     assert calendar.due_at(at(2026, 3, 13, 17, 45), 10, TimeLimitUnit.DAYS) == at(2026, 3, 26, 17)
 

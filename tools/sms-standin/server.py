@@ -14,7 +14,7 @@ a client request id per call. It never sends anything; it records each accepted 
     GET  /v1/messages   (header X-Api-Key) every accepted message, and the request count
     POST /v1/control    (header X-Api-Key) {"delay_seconds": s, "fail_next": n}: answer each
                         later send only after s seconds (the message is recorded first, as a
-                        real gateway hands it to the carrier before answering), and answer the
+                        real gateway hands it to the carrier before responding), and answer the
                         next n sends with HTTP 503 without recording them.
 
 Run: python tools/sms-standin/server.py --port 0 --api-key KEY [--journal FILE]
@@ -186,7 +186,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1; 0 picks a free one.")
     parser.add_argument("--api-key", required=True, help="The API key clients must send.")
     parser.add_argument("--journal", help="File to append accepted messages to (JSON lines), reloaded at start.")
-    parser.add_argument("--delay", type=float, default=0.0, help="Seconds to wait before answering each send.")
+    parser.add_argument("--delay", type=float, default=0.0, help="Seconds to wait before responding to each send request.")
     args = parser.parse_args(argv)
 
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
