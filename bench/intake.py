@@ -22,6 +22,7 @@ agency's numbers run 1…N without a gap. The last line holds the figures as nam
 """
 
 import argparse
+import http.client
 import os
 import re
 import secrets
@@ -34,11 +35,12 @@ import tempfile
 import textwrap
 import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 ATTACHMENT_BYTES = 300 * 1024
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 SETTINGS_MODULE = textwrap.dedent(
     """
@@ -170,16 +172,15 @@ def start_server(port, workers, threads, workdir):
 
 
 def wait_until_ready(base_url, process, timeout=60):
-    import requests
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             sys.exit("gunicorn exited during start-up; see gunicorn.log in the bench's work folder.")
         try:
-            if requests.get(f"{base_url}/ho-so/tra-cuu/", timeout=30).status_code == 200:
-                return
-        except requests.RequestException:
+            with urllib.request.urlopen(f"{base_url}/ho-so/tra-cuu/", timeout=30) as response:
+                if response.status == 200:
+                    return
+        except OSError:
             time.sleep(0.3)
     sys.exit(f"the server did not answer within {timeout} s")
 
@@ -214,23 +215,79 @@ def p95_ms(values):
     return statistics.quantiles(values, n=20)[-1] * 1000
 
 
-def attachment(name, payload):
-    return (name, payload, "application/pdf")
+class FormClient:
+    """
+    A minimal HTTP/1.1 client with a cookie jar: one keep-alive connection per client thread.
+
+    The multipart body of each post is the per-application fields followed by the attachments'
+    parts, encoded once per thread, so the client spends little CPU beside the server.
+    """
+
+    BOUNDARY = "----portal-bench-boundary-7d1f"
+
+    def __init__(self, base_url):
+        host, port = base_url.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=120)
+        self.cookies = {}
+
+    def request(self, method, path, body=b"", content_type=None):
+        headers = {"Referer": f"http://127.0.0.1{path}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        if content_type:
+            headers["Content-Type"] = content_type
+        self.connection.request(method, path, body=body or None, headers=headers)
+        response = self.connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, response.headers, content
+
+    def post_form(self, path, fields):
+        body = urllib.parse.urlencode(fields).encode()
+        return self.request("POST", path, body, "application/x-www-form-urlencoded")
+
+    @classmethod
+    def file_parts(cls, files, payload):
+        """Return the encoded multipart parts of `files` ({field name: file name}), each holding `payload`."""
+        parts = []
+        for field, file_name in files.items():
+            parts.append(
+                (
+                    f"--{cls.BOUNDARY}\r\n"
+                    f'Content-Disposition: form-data; name="{field}"; filename="{file_name}"\r\n'
+                    "Content-Type: application/pdf\r\n\r\n"
+                ).encode()
+                + payload
+                + b"\r\n"
+            )
+        return b"".join(parts)
+
+    def post_multipart(self, path, fields, file_parts):
+        head = b"".join(
+            (
+                f"--{self.BOUNDARY}\r\n"
+                f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            ).encode()
+            for name, value in fields.items()
+        )
+        body = head + file_parts + f"--{self.BOUNDARY}--\r\n".encode()
+        return self.request("POST", path, body, f"multipart/form-data; boundary={self.BOUNDARY}")
 
 
 def online_client(base_url, procedure_id, components, payload, recorder, stop, number):
-    import requests
-
     from submissions.drafts import new_token
 
-    session = requests.Session()
-    form_url = f"{base_url}/ho-so/nop/{procedure_id}/"
-    csrf = CSRF.search(session.get(form_url, timeout=60).text).group(1)
+    client = FormClient(base_url)
+    form_path = f"/ho-so/nop/{procedure_id}/"
+    client.request("GET", form_path)
+    file_parts = FormClient.file_parts({f"component_{pk}": f"tai-lieu-{pk}.pdf" for pk in components}, payload)
     sequence = 0
     while not stop.is_set():
         sequence += 1
-        data = {
-            "csrfmiddlewaretoken": csrf,
+        fields = {
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
             "draft": new_token(f"apply-{procedure_id}"),
             "full_name": "Nguyễn Văn Bình",
             "id_number": "040085123456",
@@ -238,40 +295,34 @@ def online_client(base_url, procedure_id, components, payload, recorder, stop, n
             "email": "binh@example.org",
             "address": "Số 1 đường Lê Mao, Phường Thành Vinh, Nghệ An",
         }
-        files = {f"component_{pk}": attachment(f"tai-lieu-{pk}.pdf", payload) for pk in components}
-        response = recorder.timed(
-            "online_post",
-            lambda: session.post(form_url, data=data, files=files, headers={"Referer": form_url}, allow_redirects=False, timeout=60),
+        status, _headers, _content = recorder.timed(
+            "online_post", lambda: client.post_multipart(form_path, fields, file_parts)
         )
-        if response.status_code == 302:
+        if status == 302:
             with recorder.lock:
                 recorder.applications["online"] += 1
         else:
-            recorder.fail(f"online POST {response.status_code}")
+            recorder.fail(f"online POST {status}")
 
 
 def desk_client(base_url, procedure_id, components, payload, recorder, stop, credentials, number):
-    import requests
-
     from submissions.drafts import new_token
 
-    session = requests.Session()
-    login_url = f"{base_url}/quan-tri/login/"
-    csrf = CSRF.search(session.get(login_url, timeout=60).text).group(1)
+    client = FormClient(base_url)
     username, password, user_id = credentials
-    session.post(
-        login_url,
-        data={"csrfmiddlewaretoken": csrf, "username": username, "password": password},
-        headers={"Referer": login_url},
-        timeout=60,
+    client.request("GET", "/quan-tri/login/")
+    client.post_form(
+        "/quan-tri/login/",
+        {"csrfmiddlewaretoken": client.cookies["csrftoken"], "username": username, "password": password},
     )
-    form_url = f"{base_url}/quan-tri/ho-so/tiep-nhan/{procedure_id}/"
-    csrf = CSRF.search(session.get(form_url, timeout=60).text).group(1)
+    form_path = f"/quan-tri/ho-so/tiep-nhan/{procedure_id}/"
+    client.request("GET", form_path)
+    file_parts = FormClient.file_parts({f"scan_{pk}": f"scan-{pk}.pdf" for pk in components}, payload)
     sequence = 0
     while not stop.is_set():
         sequence += 1
-        data = {
-            "csrfmiddlewaretoken": csrf,
+        fields = {
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
             "draft": new_token(f"intake-{procedure_id}-{user_id}"),
             "channel": "in_person",
             "full_name": "Trần Thị Lan",
@@ -283,18 +334,16 @@ def desk_client(base_url, procedure_id, components, payload, recorder, stop, cre
             "note": "",
         }
         for pk in components:
-            data[f"verdict_{pk}"] = "ok"
-            data[f"detail_{pk}"] = ""
-        files = {f"scan_{pk}": attachment(f"scan-{pk}.pdf", payload) for pk in components}
-        response = recorder.timed(
-            "desk_post",
-            lambda: session.post(form_url, data=data, files=files, headers={"Referer": form_url}, allow_redirects=False, timeout=60),
+            fields[f"verdict_{pk}"] = "ok"
+            fields[f"detail_{pk}"] = ""
+        status, headers, _content = recorder.timed(
+            "desk_post", lambda: client.post_multipart(form_path, fields, file_parts)
         )
-        if response.status_code == 302 and "/tiep-nhan/" not in response.headers.get("Location", ""):
+        if status == 302 and "/tiep-nhan/" not in headers.get("Location", ""):
             with recorder.lock:
                 recorder.applications["desk"] += 1
         else:
-            recorder.fail(f"desk POST {response.status_code}")
+            recorder.fail(f"desk POST {status}")
 
 
 def check_codes(agency):
@@ -340,6 +389,7 @@ def main():
     base_url = f"http://127.0.0.1:{port}"
     server, log = start_server(port, args.workers, args.threads, workdir)
     recorder = Recorder()
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     try:
         wait_until_ready(base_url, server)
         stop = threading.Event()
@@ -357,6 +407,7 @@ def main():
             threads.append(thread)
 
         started = time.perf_counter()
+        client_cpu_started = time.process_time()
         for thread in threads:
             thread.start()
         time.sleep(args.seconds)
@@ -364,6 +415,7 @@ def main():
         for thread in threads:
             thread.join(timeout=120)
         elapsed = time.perf_counter() - started
+        client_cpu = time.process_time() - client_cpu_started
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -381,6 +433,7 @@ def main():
         if values:
             print(f"  {kind}: {len(values)} requests, median {statistics.median(values) * 1000:.0f} ms, p95 {p95_ms(values):.0f} ms")
     print(f"  applications: {recorder.applications['online']} online, {recorder.applications['desk']} at the desk")
+    print(f"  CPU used by the client threads: {client_cpu:.1f} s; load average before the run: {load_before}")
     print(f"  stored for the bench agency: {stored}; failed requests: {len(recorder.failures)}; queued tasks purged: {purged}")
     if recorder.failures:
         print(f"  first failures: {recorder.failures[:5]}")

@@ -3,22 +3,20 @@ Names of administrative units that a query may contain, and the current units th
 
 Units retired on 1 July 2025 (districts and old communes) point to their successors through
 `Agency.successors`; a retired district without successors stands for the successors of its old
-communes. The lookup table is cached and dropped whenever an agency changes.
+communes. The lookup table is kept in memory (see `search.tables`) and rebuilt whenever an
+agency changes.
 """
 
 import logging
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.cache import cache
 from django.utils import timezone
 
+from .tables import CachedTable
 from .text import fold_words
 
 logger = logging.getLogger(__name__)
-
-CACHE_KEY = "search:agency-aliases:v1"
-CACHE_SECONDS = 3600
 
 # Folded unit-type words in front of a name ("Huyện Diễn Châu", "TX Cửa Lò").
 UNIT_PREFIXES = (
@@ -58,15 +56,11 @@ class Alias:
 
 def aliases():
     """Return a dict mapping tuples of folded words to the Alias they name."""
-    table = cache.get(CACHE_KEY)
-    if table is None:
-        table = _build_table()
-        cache.set(CACHE_KEY, table, CACHE_SECONDS)
-    return table
+    return _TABLE.get()
 
 
 def clear_cache(**kwargs):
-    cache.delete(CACHE_KEY)
+    _TABLE.clear()
 
 
 def _strip_prefix(words):
@@ -140,3 +134,6 @@ def _build_table():
 
     logger.info("built %d administrative unit names for search", len(table))
     return {key: alias for key, (_, alias) in table.items()}
+
+
+_TABLE = CachedTable("agency-aliases", _build_table)

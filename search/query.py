@@ -6,8 +6,13 @@ query (all its terms are alternatives) or the name of an administrative unit (wh
 unit's procedures and pages, and for a unit retired in July 2025 those of its successors). A
 document matches when it matches enough groups (`ParsedQuery.required`); every engine applies the
 same rule so results agree across engines.
+
+A single letter at the end of the query is a word still being typed. Nearly every document holds
+a word that starts with it, so it ranks documents but does not count towards the match
+(`TermGroup.optional`); matching it would cost much and filter almost nothing.
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -35,6 +40,8 @@ class TermGroup:
     prefix: bool = False
     agency_codes: tuple = ()
     commune_level: bool = False
+    # Ranks documents that match it but is not one of the groups a document must match.
+    optional: bool = False
 
     @property
     def words(self):
@@ -66,8 +73,14 @@ class ParsedQuery:
         return " ".join(self.folded_words)
 
     @property
+    def required_groups(self):
+        """The groups that count towards the match (all but an optional one)."""
+        return [group for group in self.groups if not group.optional]
+
+    @property
     def required(self):
-        count = len(self.groups)
+        """How many of `required_groups` a document must match."""
+        count = len(self.required_groups)
         if count <= 2:
             return count
         return math.ceil(count * MATCH_SHARE)
@@ -176,6 +189,10 @@ def parse(text, use_synonyms=True, use_agencies=True):
             TermGroup(alternatives=((word,),), exact=(exact[index],), prefix=index == last)
             for index, word in enumerate(folded[:MAX_GROUPS])
         ]
+
+    last_group = parsed.groups[-1]
+    if len(parsed.groups) > 1 and last_group.prefix and len(last_group.words) == 1 and len(last_group.words[0]) == 1:
+        parsed.groups[-1] = dataclasses.replace(last_group, optional=True)
     return parsed
 
 

@@ -98,25 +98,32 @@ def run_search(text, filters=None, page=1, per_page=PAGE_SIZE, engine=None, corr
     page = max(1, page)
 
     parsed = query_analysis.parse(text)
+    pinned = promoted_for(parsed.text)
+    request = _request(parsed, filters, page, per_page, pinned, suggest=True)
+    results = None
+    proposed = None
+    if not parsed.is_empty:
+        if engine.suggests_while_searching:
+            # One request to the engine returns the results and the corrections together.
+            results = engine.search(request)
+            proposed = results.suggestion
+        else:
+            proposed = engine.suggest(parsed)
+
     corrected_from = ""
-    if correct and not parsed.is_empty:
+    if correct and proposed and fold_query_key(proposed.text) != fold_query_key(parsed.text):
         # A word that appears in no document matches nothing, so searching for its closest
         # indexed word is always more useful; the page offers the typed query as a link.
-        suggestion = engine.suggest(parsed)
-        if suggestion and fold_query_key(suggestion.text) != fold_query_key(parsed.text):
-            corrected_from = parsed.text
-            parsed = query_analysis.parse(suggestion.text)
+        corrected_from = parsed.text
+        parsed = query_analysis.parse(proposed.text)
+        pinned = promoted_for(parsed.text) or pinned
+        request = _request(parsed, filters, page, per_page, pinned)
+        results = None
+    if results is None:
+        results = engine.search(request)
 
-    pinned = promoted_for(parsed.text) or (promoted_for(corrected_from) if corrected_from else [])
     promoted = pinned if page == 1 else []
-    request = SearchRequest(
-        query=parsed, filters=filters, page=page, per_page=per_page, exclude_ids=tuple(item.page_id for item in pinned)
-    )
-    results = engine.search(request)
-    suggestion = ""
-    if not correct and not parsed.is_empty:
-        proposed = engine.suggest(parsed)
-        suggestion = proposed.text if proposed else ""
+    suggestion = proposed.text if proposed and not correct else ""
     return SearchOutcome(
         text=parsed.text,
         parsed=parsed,
@@ -126,6 +133,17 @@ def run_search(text, filters=None, page=1, per_page=PAGE_SIZE, engine=None, corr
         promoted=promoted,
         corrected_from=corrected_from,
         suggestion=suggestion,
+    )
+
+
+def _request(parsed, filters, page, per_page, pinned, suggest=False):
+    return SearchRequest(
+        query=parsed,
+        filters=filters,
+        page=page,
+        per_page=per_page,
+        exclude_ids=tuple(item.page_id for item in pinned),
+        suggest=suggest and not parsed.is_empty,
     )
 
 

@@ -8,6 +8,10 @@ from django.utils.safestring import mark_safe
 from .text import fold_aligned
 
 SNIPPET_LENGTH = 220
+# Characters folded at first when looking for the first match, then four times more each round.
+FOLD_CHUNK = 2048
+# Characters folded past the excerpt, so a word that runs over its end is seen whole.
+FOLD_MARGIN = 64
 
 
 def _word_pattern(words):
@@ -17,6 +21,22 @@ def _word_pattern(words):
     alternatives = "|".join(sorted(set(parts), key=len, reverse=True))
     # Whole words, except that any word may be a prefix of a longer one (typing, folding).
     return re.compile(rf"(?<![0-9a-z])(?:{alternatives})[0-9a-z]*")
+
+
+def _fold_until_match(text, pattern):
+    """
+    Return (folded start of `text`, first match of `pattern` in it or None).
+
+    Folding is the costly step, so it stops at the first match that ends before the folded
+    part does (a match at its very end could be a longer word cut short).
+    """
+    limit = FOLD_CHUNK
+    while True:
+        folded = fold_aligned(text[:limit])
+        first = pattern.search(folded) if pattern else None
+        if limit >= len(text) or (first and first.end() < len(folded)):
+            return folded, first
+        limit *= 4
 
 
 def highlight(text, words, length=SNIPPET_LENGTH):
@@ -29,8 +49,7 @@ def highlight(text, words, length=SNIPPET_LENGTH):
     if not text:
         return mark_safe("")
     pattern = _word_pattern(words)
-    folded = fold_aligned(text)
-    first = pattern.search(folded) if pattern else None
+    folded, first = _fold_until_match(text, pattern)
 
     start = 0
     if first:
@@ -40,13 +59,17 @@ def highlight(text, words, length=SNIPPET_LENGTH):
     end = min(len(text), start + length)
     while end < len(text) and not text[end].isspace() and end - start < length + 30:
         end += 1
+    if len(folded) < min(len(text), end + FOLD_MARGIN):
+        folded = fold_aligned(text[: end + FOLD_MARGIN])
     # Only the matches inside the excerpt are marked; bodies can be tens of kilobytes long.
-    matches = list(pattern.finditer(folded, start, end)) if first else []
+    matches = pattern.finditer(folded, start) if first else ()
 
     pieces = ["…" if start > 0 else ""]
     cursor = start
     for match in matches:
-        if match.start() < start or match.end() > end:
+        if match.start() >= end:
+            break
+        if match.end() > end:
             continue
         pieces.append(escape(text[cursor : match.start()]))
         pieces.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")

@@ -1,24 +1,16 @@
 """Synonym sets that staff keep in the admin, as a cached lookup used by query analysis."""
 
-from django.core.cache import cache
-
+from .tables import CachedTable
 from .text import fold_words
-
-CACHE_KEY = "search:synonyms:v1"
-CACHE_SECONDS = 3600
 
 
 def phrases():
     """Return a dict mapping each term (a tuple of folded words) to all terms of its sets."""
-    table = cache.get(CACHE_KEY)
-    if table is None:
-        table = _build_table()
-        cache.set(CACHE_KEY, table, CACHE_SECONDS)
-    return table
+    return _TABLE.get()
 
 
 def clear_cache(**kwargs):
-    cache.delete(CACHE_KEY)
+    _TABLE.clear()
 
 
 def _build_table():
@@ -37,3 +29,6 @@ def _build_table():
             known = table.get(term, ())
             table[term] = known + tuple(other for other in terms if other not in known)
     return table
+
+
+_TABLE = CachedTable("synonyms", _build_table)

@@ -47,11 +47,13 @@ def invalidate(**kwargs):
 
 
 def connect_signals():
+    """Connect the receivers that clear the listing's counts and the receiving desks."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished
 
-    from .models import ProcedurePage
+    from .models import Agency, ProcedurePage
+    from .presentation import clear_desks_cache
     from .signals import procedures_imported
 
     page_published.connect(invalidate, sender=ProcedurePage, dispatch_uid="catalogue-listing-published")
@@ -60,3 +62,5 @@ def connect_signals():
     procedures_imported.connect(invalidate, dispatch_uid="catalogue-listing-imported")
     post_save.connect(invalidate, sender=PageViewRestriction, dispatch_uid="catalogue-listing-restriction-saved")
     post_delete.connect(invalidate, sender=PageViewRestriction, dispatch_uid="catalogue-listing-restriction-deleted")
+    post_save.connect(clear_desks_cache, sender=Agency, dispatch_uid="catalogue-desks-agency-saved")
+    post_delete.connect(clear_desks_cache, sender=Agency, dispatch_uid="catalogue-desks-agency-deleted")

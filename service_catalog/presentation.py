@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
@@ -77,6 +78,34 @@ class Desk:
     url: str = ""
 
 
+DESKS_CACHE_KEY = "service_catalog:receiving-desks"
+
+
+def _desk_agencies():
+    """
+    Return (service centre, commune office hours) from the cache or with one query each.
+
+    Every procedure page shows them, and they change only when staff edit an agency, which
+    clears the cache (see `clear_desks_cache`).
+    """
+    cached = cache.get(DESKS_CACHE_KEY)
+    if cached is not None:
+        return cached
+    current = Agency.objects.current()
+    centre = current.filter(kind=Agency.Kind.SERVICE_CENTRE).order_by("pk").first()
+    commune_hours = (
+        current.filter(kind=Agency.Kind.COMMUNE).exclude(office_hours="").values_list("office_hours", flat=True).first()
+    )
+    desks = (centre, commune_hours or "")
+    cache.set(DESKS_CACHE_KEY, desks, 3600)
+    return desks
+
+
+def clear_desks_cache(**kwargs):
+    """Signal receiver for Agency saves and deletes."""
+    cache.delete(DESKS_CACHE_KEY)
+
+
 def receiving_desks(page):
     """
     Return the desks that receive applications for `page`.
@@ -84,20 +113,17 @@ def receiving_desks(page):
     Provincial procedures are received at the province's public administration service
     centre; commune-level procedures at the service centre of the applicant's commune or ward.
     """
+    centre, commune_hours = _desk_agencies()
     desks = []
-    if page.level_province or page.level_ministry or not page.level_commune:
-        centre = Agency.objects.current().filter(kind=Agency.Kind.SERVICE_CENTRE).order_by("pk").first()
-        if centre is not None:
-            desks.append(
-                Desk(centre.name, centre.address, centre.office_hours, reverse("service_catalog:agency", args=[centre.code]))
-            )
+    if (page.level_province or page.level_ministry or not page.level_commune) and centre is not None:
+        url = reverse("service_catalog:agency", args=[centre.code])
+        desks.append(Desk(centre.name, centre.address, centre.office_hours, url))
     if page.level_commune:
-        commune = Agency.objects.current().filter(kind=Agency.Kind.COMMUNE).exclude(office_hours="").first()
         desks.append(
             Desk(
                 _("Public administration service centre of your commune or ward"),
                 _("At the People's Committee of the commune or ward"),
-                commune.office_hours if commune else "",
+                commune_hours,
                 reverse("service_catalog:agencies") + "#communes",
             )
         )
@@ -190,7 +216,8 @@ def procedure_context(page, request):
         "components": list(page.dossier_components.select_related("form_document")),
         "results": list(page.results.all()),
         "legal_bases": list(page.legal_bases.all()),
-        "implementing_agencies": list(page.implementing_agencies.all()),
+        # Shown only when the published text is empty, so left unevaluated until then.
+        "implementing_agencies": page.implementing_agencies.all(),
         "desks": desks,
         "is_full_online": page.online_service_kind == OnlineServiceKind.FULL,
         "json_ld": json_ld_script(_json_ld(page, request, channels, desks)),

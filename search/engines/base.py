@@ -18,6 +18,9 @@ class SearchRequest:
     page: int = 1
     per_page: int = PAGE_SIZE
     exclude_ids: tuple = ()
+    # Ask for spelling corrections in the same request, from engines that can do both at once
+    # (see `SearchEngine.suggests_while_searching`).
+    suggest: bool = False
 
     @property
     def offset(self):
@@ -40,6 +43,28 @@ class SearchResults:
     total: int
     hits: list
     facets: dict  # facet name to a list of (value, count), largest count first
+    # The corrected query when the request asked for suggestions and the engine found one.
+    suggestion: object = None
+
+
+class Rebuild:
+    """A rebuild in progress (see `SearchEngine.start_rebuild`)."""
+
+    def index_documents(self, documents):
+        """Add IndexDocuments to the new copy of the index."""
+        raise NotImplementedError
+
+    def finish(self, failed_ids=()):
+        """
+        Make the new copy current and drop what it replaced.
+
+        `failed_ids` are pages whose documents could not be built this time; engines keep
+        their previous documents where they can.
+        """
+        raise NotImplementedError
+
+    def abort(self):
+        """Drop the new copy and leave the current index as it was."""
 
 
 @dataclass
@@ -59,6 +84,9 @@ class SearchEngine:
     """
 
     name = "base"
+    # True when `search` answers `SearchRequest.suggest` in the same request, so callers need
+    # not call `suggest` first.
+    suggests_while_searching = False
 
     def __init__(self, config):
         self.config = config
@@ -68,6 +96,15 @@ class SearchEngine:
 
     def reset(self):
         """Drop and recreate the index, empty."""
+        raise NotImplementedError
+
+    def start_rebuild(self):
+        """
+        Return a Rebuild that fills a complete new copy of the index.
+
+        Searches keep reading the current index until `Rebuild.finish()` makes the new copy
+        current in one step, so results stay complete while a rebuild runs.
+        """
         raise NotImplementedError
 
     def index_documents(self, documents):

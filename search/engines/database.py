@@ -269,7 +269,7 @@ class DatabaseEngine(SearchEngine):
         matched = sum(
             (
                 Case(When(self._group_condition(group), then=Value(1)), default=Value(0), output_field=IntegerField())
-                for group in parsed.groups
+                for group in parsed.required_groups
             ),
             Value(0),
         )
@@ -377,15 +377,18 @@ def _similar_terms(word):
 
     The `%` operator is served by the trigram GIN index on the vocabulary, where a
     `similarity() >=` filter would compute the similarity of every term. Its cutoff is the
-    `pg_trgm.similarity_threshold` setting, set for this transaction only.
+    `pg_trgm.similarity_threshold` setting, set until the end of the current transaction: the
+    implicit one of this two-statement query string unless a transaction is already open. Only
+    the `%` operator reads that setting.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_CUTOFF)])
+    with connection.cursor() as cursor:
         cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true); "
             "SELECT term, document_count FROM search_searchterm WHERE term %% %s "
             "ORDER BY similarity(term, %s) DESC, document_count DESC, term LIMIT %s",
-            [word, word, CORRECTION_CANDIDATES],
+            [str(TRIGRAM_CUTOFF), word, word, CORRECTION_CANDIDATES],
         )
+        cursor.nextset()
         return cursor.fetchall()
 
 

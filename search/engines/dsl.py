@@ -160,12 +160,13 @@ class QueryBuilder:
 
     def _query(self, parsed):
         Q = self.dsl.Q
-        groups = [self._group_clause(group) for group in parsed.groups]
+        groups = [self._group_clause(group) for group in parsed.required_groups]
         phrase = " ".join(word for group in parsed.groups for word in group.words)
         boosters = [
             Q("match_phrase", title={"query": phrase, "slop": 1, "boost": 4.0}),
             Q("term", content_type={"value": "procedure", "boost": 1.0}),
         ]
+        boosters += [self._group_clause(group) for group in parsed.groups if group.optional]
         exact_text = " ".join(word for group in parsed.groups for word in group.exact)
         if exact_text:
             boosters.append(Q("multi_match", query=exact_text, fields=["title.exact^2", "keywords.exact"], boost=1.5))
@@ -218,6 +219,8 @@ class QueryBuilder:
             search.aggs.bucket(facet, A("terms", field=f"facets.{facet}", size=FACET_SIZE))
 
         search = search.source(["page_id", "title", "url", "content_type", "date"]).extra(track_total_hits=True)
+        if request.suggest:
+            search = self.add_suggestions(search, _correctable_text(request.query))
         # extra() rather than slicing: the two DSLs render a slice starting at 0 differently.
         return search.extra(**{"from": request.offset, "size": request.per_page})
 
@@ -233,7 +236,13 @@ class QueryBuilder:
         return search.source(["page_id", "title", "url", "content_type", "date"]).extra(size=limit)
 
     def suggest(self, text):
-        search = self.dsl.Search(index=self.index).extra(size=0)
+        return self.add_suggestions(self.dsl.Search(index=self.index).extra(size=0), text)
+
+    @staticmethod
+    def add_suggestions(search, text):
+        """Add the term suggester that proposes indexed words for words no document contains."""
+        if not text:
+            return search
         return search.suggest(
             "words",
             text,
@@ -243,6 +252,7 @@ class QueryBuilder:
 
 class DSLEngine(SearchEngine):
     name = "dsl"
+    suggests_while_searching = True
 
     def __init__(self, config):
         super().__init__(config)
@@ -323,7 +333,9 @@ class DSLEngine(SearchEngine):
     # Searching
 
     def search(self, request):
-        response = self.builder.search(request).using(self.client).execute()
+        # The request cache keeps results of repeated queries until the next refresh changes
+        # the index; size > 0 requests are cached only when asked for explicitly.
+        response = self.builder.search(request).using(self.client).params(request_cache=True).execute()
         words = [word for group in request.query.groups for words in group.alternatives for word in words]
         hits = []
         for hit in response.hits:
@@ -346,7 +358,8 @@ class DSLEngine(SearchEngine):
             buckets = getattr(aggregations, facet, None) if aggregations is not None else None
             facets[facet] = [(bucket.key, bucket.doc_count) for bucket in (buckets.buckets if buckets else [])]
         facets = {facet: values for facet, values in facets.items() if values}
-        return SearchResults(total=int(response.hits.total.value), hits=hits, facets=facets)
+        suggestion = self._suggestion(response, request.query) if request.suggest else None
+        return SearchResults(total=int(response.hits.total.value), hits=hits, facets=facets, suggestion=suggestion)
 
     def autocomplete(self, query, limit=8):
         if query.is_empty:
@@ -365,10 +378,17 @@ class DSLEngine(SearchEngine):
         ]
 
     def suggest(self, query):
-        candidates = dict((word, position) for position, word in query.correctable())
-        if not candidates:
+        if not _correctable_text(query):
             return None
-        response = self.builder.suggest(" ".join(candidates)).using(self.client).execute()
+        response = self.builder.suggest(_correctable_text(query)).using(self.client).execute()
+        return self._suggestion(response, query)
+
+    def _suggestion(self, response, query):
+        """Return the Suggestion built from the "words" suggester of `response`, or None."""
+        candidates = dict((word, position) for position, word in query.correctable())
+        suggested = getattr(response, "suggest", None)
+        if not candidates or suggested is None or "words" not in suggested:
+            return None
         replacements = {}
         for entry in response.suggest.words:
             if not entry.options or entry.text not in candidates:
@@ -378,6 +398,11 @@ class DSLEngine(SearchEngine):
             if replacement and not query.is_completion(position, replacement):
                 replacements[position] = replacement
         return Suggestion(text=query.with_replacements(replacements)) if replacements else None
+
+
+def _correctable_text(query):
+    """Return the words that spelling correction may replace, once each, space-separated."""
+    return " ".join(dict.fromkeys(word for _, word in query.correctable()))
 
 
 def _safe(html):

@@ -7,9 +7,11 @@ The total, the facet counts and the ranking all read that CTE.
 
 The score is `(10 * matched + cheap + rank) * boost`, the formula of the SQLite path plus the
 tsvector rank:
-- `cheap` comes from LIKE tests on the short title and keyword columns, stored in the row;
+- `cheap` comes from `strpos` tests on short padded copies of the title, the keywords and the
+  exact-diacritic words (see migration 0004_postgresql_search_columns);
 - `matched`, the number of matched groups, comes from GIN bitmap scans of the documents that
-  match more than `required` groups, so no tsvector is read for it (see `levels`);
+  match more than `required` groups and of the unit groups' names and facets, so no tsvector
+  is read for it (see `id_sets`);
 - `rank` is ts_rank_cd with normalisation 32, in [0, 1). It reads the large, TOASTed tsvector,
   so it is computed only for a shortlist: the documents whose base score (without the rank)
   is within one point (times the boost) of the K-th best, K being the end of the page shown.
@@ -23,10 +25,12 @@ Snippets are built in Python from the bodies of the page shown, which the statem
 
 import datetime
 import json
+import re
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 
+from ..text import fold
 from .base import FACET_SIZE
 
 # Score weights, shared with the SQLite path in `database.py`. Only their order matters, and the
@@ -42,22 +46,19 @@ PROCEDURE_PRIOR = 1.0
 # Documents past the end of the page shown that also get the tsvector rank (see the docstring).
 SHORTLIST_EXTRA = 200
 
+_PLAIN_WORD = re.compile(r"[0-9a-z]+")
+
 TABLE = "search_searchdocument"
 FACET_TABLE = "search_searchfacet"
 
 
-def like_escape(text):
-    """Escape LIKE wildcards with PostgreSQL's default escape character, the backslash."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def text_pattern(words, prefix):
+    """Return the `strpos` needle of `words` as consecutive whole words of space-padded text."""
+    phrase = " " + " ".join(words)
+    return phrase if prefix else phrase + " "
 
 
-def like_pattern(words, prefix):
-    """Return the LIKE pattern of `words` as consecutive whole words of space-padded text."""
-    phrase = " " + like_escape(" ".join(words))
-    return f"%{phrase}%" if prefix else f"%{phrase} %"
-
-
-# Joins two adjacent words into one indexed lexeme; see migration 0004_postgresql_word_pairs.
+# Joins two adjacent words into one indexed lexeme; see migration 0004_postgresql_search_columns.
 WORD_PAIR_JOINER = "qz"
 
 
@@ -126,13 +127,9 @@ class Sql:
         return Sql(separator.join(part.text for part in parts), [param for part in parts for param in part.params])
 
 
-def _padded(alias, column):
-    return f"(' ' || {alias}.{column} || ' ')"
-
-
-def _in_text(alias, column, group):
-    """SQL true when any alternative of `group` is a run of whole words of the column."""
-    tests = [Sql(f"{_padded(alias, column)} LIKE %s", [like_pattern(words, group.prefix)]) for words in group.alternatives]
+def _contains(column, group):
+    """SQL true when any alternative of `group` is a run of whole words of a padded column."""
+    tests = [Sql(f"strpos({column}, %s) > 0", [text_pattern(words, group.prefix)]) for words in group.alternatives]
     return Sql("(") + Sql.join(" OR ", tests) + ")"
 
 
@@ -141,14 +138,6 @@ def _has_facet(alias, facet, values):
         f"EXISTS (SELECT 1 FROM {FACET_TABLE} f WHERE f.document_id = {alias}.page_id AND f.facet = %s AND f.value = ANY(%s))",
         [facet, list(values)],
     )
-
-
-def _agency_condition(alias, group):
-    """SQL true when a document belongs to the units of an administrative-unit group."""
-    condition = _has_facet(alias, "agency", group.agency_codes)
-    if group.commune_level:
-        condition = condition + " OR " + _has_facet(alias, "level", ["commune"])
-    return Sql("(") + condition + ")"
 
 
 def _vector_match(column, tsquery):
@@ -179,11 +168,13 @@ class StatementBuilder:
     def __init__(self, request):
         self.request = request
         self.parsed = request.query
+        # Every group adds to the score; only the required ones decide the match.
         self.groups = self.parsed.groups
-
-    @property
-    def unit_group_count(self):
-        return sum(1 for group in self.groups if group.agency_codes)
+        self.text_groups = [group for group in self.parsed.required_groups if not group.agency_codes]
+        self.unit_groups = [group for group in self.parsed.required_groups if group.agency_codes]
+        # Text groups that every candidate matches: a unit group can match through the unit's
+        # facets alone, so each one lowers what the text must match by one.
+        self.certain = max(0, self.parsed.required - len(self.unit_groups))
 
     def statement(self):
         if self.parsed.is_empty:
@@ -202,69 +193,97 @@ class StatementBuilder:
         """
         Return (FROM clause, conditions) that select the candidates through the GIN index.
 
-        Without unit names in the query the tsquery is exact. A unit group can also match
-        through the unit's facets, so only `required - units` text groups are certain, and the
-        exact count is checked on those candidates (see `features`).
+        The tsquery requires `certain` text groups. Without unit groups that is exact;
+        with them the exact count is checked on the candidates (see `matched_count`).
         """
-        text_groups = [group for group in self.groups if not group.agency_codes]
-        text_required = self.parsed.required - self.unit_group_count
-        if text_required >= 1:
-            return Sql(f"{TABLE} d"), [_vector_match("d.search_vector", at_least_tsquery(text_groups, text_required))]
+        if self.certain >= 1:
+            return Sql(f"{TABLE} d"), [_vector_match("d.search_vector", at_least_tsquery(self.text_groups, self.certain))]
 
-        # Every group may match through facets alone: gather ids from the index and the facets.
-        any_group = " | ".join(group_tsquery(group) for group in self.groups)
+        # Unit groups alone can make the match: gather ids from the index and from the facets.
+        any_group = " | ".join(group_tsquery(group) for group in self.parsed.required_groups)
         sources = [Sql(f"SELECT page_id FROM {TABLE} WHERE search_vector @@ to_tsquery('simple', %s)", [any_group])]
-        for group in self.groups:
-            if group.agency_codes:
-                sources.append(
-                    Sql(f"SELECT document_id FROM {FACET_TABLE} WHERE facet = 'agency' AND value = ANY(%s)", [list(group.agency_codes)])
-                )
-                if group.commune_level:
-                    sources.append(Sql(f"SELECT document_id FROM {FACET_TABLE} WHERE facet = 'level' AND value = 'commune'"))
+        for group in self.unit_groups:
+            sources.append(self.unit_facet_ids(group, "agency"))
+            if group.commune_level:
+                sources.append(self.unit_facet_ids(group, "level"))
         return Sql(f"{TABLE} d JOIN (") + Sql.join(" UNION ", sources) + ") ids ON ids.page_id = d.page_id", []
 
-    def levels(self):
-        """
-        Return {k: SQL of the ids matching at least k groups} for k above `required`.
+    @staticmethod
+    def unit_facet_ids(group, facet):
+        """SQL of the ids of the unit's documents: its agencies, or for a commune any commune-level one."""
+        if facet == "agency":
+            return Sql(f"SELECT document_id FROM {FACET_TABLE} WHERE facet = 'agency' AND value = ANY(%s)", [list(group.agency_codes)])
+        return Sql(f"SELECT document_id FROM {FACET_TABLE} WHERE facet = 'level' AND value = 'commune'")
 
-        Without unit groups every candidate matches `required` groups, so its exact count is
-        `required` plus the number of these nested sets that hold it. Each set is one GIN
-        bitmap scan, where testing each group on each candidate would read every tsvector.
+    def id_sets(self):
         """
-        if self.unit_group_count:
-            return {}
-        return {
-            count: Sql(f"SELECT page_id FROM {TABLE} WHERE search_vector @@ to_tsquery('simple', %s)", [at_least_tsquery(self.groups, count)])
-            for count in range(self.parsed.required + 1, len(self.groups) + 1)
-        }
+        Return {name: SQL of a set of ids} that give each candidate's exact count of matches.
+
+        `level<k>`: the ids matching at least k text groups, for k above `certain`. A
+        candidate matches `certain` text groups plus one per level that holds it.
+        `unit<u>_text`, `unit<u>_agency`, `unit<u>_level`: the ids that match unit group u
+        through its names or its facets.
+        Each set is one GIN bitmap scan or facet index scan, where testing each group on each
+        candidate would read every candidate's large tsvector.
+        """
+        sets = {}
+        for count in range(self.certain + 1, len(self.text_groups) + 1):
+            sets[f"level{count}"] = Sql(
+                f"SELECT page_id FROM {TABLE} WHERE search_vector @@ to_tsquery('simple', %s)",
+                [at_least_tsquery(self.text_groups, count)],
+            )
+        for index, group in enumerate(self.unit_groups):
+            sets[f"unit{index}_text"] = Sql(
+                f"SELECT page_id FROM {TABLE} WHERE search_vector @@ to_tsquery('simple', %s)", [group_tsquery(group)]
+            )
+            sets[f"unit{index}_agency"] = self.unit_facet_ids(group, "agency")
+            if group.commune_level:
+                sets[f"unit{index}_level"] = self.unit_facet_ids(group, "level")
+        return sets
 
     def features(self):
         """
-        SQL of the candidates with their score features, read from the short inline columns.
+        SQL of the candidates with their score features, read from the short padded columns.
 
-        Columns: page_id, title_word_count, boost, content_type, and per group `t<i>` (in the
-        title), `k<i>` (in the keywords), per exact word `e<j>` and `phrase`. With unit groups
-        it also carries the tsvector (`vector`), read only where a group is not decided by the
-        title, the keywords or the unit's facets.
+        Columns: page_id, title_word_count, boost, content_type, per group `h<i>` (2 when the
+        group is in the title, 1 when only in the keywords, else 0), `exact_padded` (tested
+        in the outer query, see `exact_tests`) and `phrase`.
         """
         columns = [Sql("d.page_id, d.title_word_count, d.boost, d.content_type")]
         for index, group in enumerate(self.groups):
-            columns.append(_in_text("d", "title_folded", group) + f" AS t{index}")
-            columns.append(_in_text("d", "keywords_folded", group) + f" AS k{index}")
-        for index, word in enumerate(self.exact_words()):
-            columns.append(Sql(f"{_padded('d', 'title_exact')} LIKE %s AS e{index}", [f"% {like_escape(word)} %"]))
+            columns.append(
+                Sql("CASE WHEN ")
+                + _contains("d.title_padded", group)
+                + " THEN 2 WHEN "
+                + _contains("d.keywords_padded", group)
+                + f" THEN 1 ELSE 0 END AS h{index}"
+            )
+        columns.append(Sql("d.exact_padded"))
         columns.append(self.phrase_test("d") + " AS phrase")
-        if self.unit_group_count:
-            columns.append(Sql("d.search_vector AS vector"))
 
         source, conditions = self.candidate_source()
         conditions += self.filters("d")
         # OFFSET 0 keeps the planner from merging this subquery into the outer one, which would
-        # evaluate each LIKE test once per reference.
+        # evaluate each test once per reference.
         return Sql("SELECT ") + Sql.join(", ", columns) + " FROM " + source + " WHERE " + Sql.join(" AND ", conditions) + " OFFSET 0"
 
-    def exact_words(self):
-        return [word for group in self.groups for word in group.exact]
+    def exact_tests(self):
+        """
+        Return SQL per exact-diacritic word, true when the title or keywords hold it as typed.
+
+        A one-word group's exact word can only be present when its folded word is, so the
+        test runs only where `h<i>` found the group (when the word folds to letters and
+        digits alone, as the folded columns hold them).
+        """
+        tests = []
+        for index, group in enumerate(self.groups):
+            for word in group.exact:
+                test = Sql("strpos(x.exact_padded, %s) > 0", [f" {word} "])
+                folded = group.words[0] if len(group.words) == 1 and len(group.exact) == 1 else None
+                if folded is not None and folded == fold(word) and _PLAIN_WORD.fullmatch(folded):
+                    test = Sql(f"(x.h{index} > 0 AND ") + test + ")"
+                tests.append(test)
+        return tests
 
     def phrase_test(self, alias):
         """SQL true when the title holds the first alternatives of all groups in order."""
@@ -272,59 +291,66 @@ class StatementBuilder:
         if len(phrase) < 2:
             return Sql("FALSE")
         flat = tuple(word for words in phrase for word in words)
-        return Sql(f"{_padded(alias, 'title_folded')} LIKE %s", [like_pattern(flat, self.groups[-1].prefix)])
+        return Sql(f"strpos({alias}.title_padded, %s) > 0", [text_pattern(flat, self.groups[-1].prefix)])
 
     def cheap_score(self):
         """SQL of the score without matched groups and rank, over the columns of `features`."""
         parts = []
         for index in range(len(self.groups)):
-            parts.append(Sql(f"CASE WHEN x.t{index} THEN {TITLE_GROUP} WHEN x.k{index} THEN {KEYWORD_GROUP} ELSE 0 END"))
-        for index in range(len(self.exact_words())):
-            parts.append(Sql(f"CASE WHEN x.e{index} THEN {EXACT_WORD} ELSE 0 END"))
+            parts.append(Sql(f"CASE x.h{index} WHEN 2 THEN {TITLE_GROUP} WHEN 1 THEN {KEYWORD_GROUP} ELSE 0 END"))
+        for test in self.exact_tests():
+            parts.append(Sql("CASE WHEN ") + test + f" THEN {EXACT_WORD} ELSE 0 END")
         parts.append(Sql(f"CASE WHEN x.phrase THEN {TITLE_PHRASE} ELSE 0 END"))
-        covered = " + ".join(f"x.t{index}::int" for index in range(len(self.groups)))
+        covered = " + ".join(f"(x.h{index} / 2)" for index in range(len(self.groups)))
         parts.append(Sql(f"({covered})::float8 / greatest(x.title_word_count, 1) * {TITLE_COVERAGE}"))
         parts.append(Sql(f"CASE WHEN x.content_type = 'procedure' THEN {PROCEDURE_PRIOR} ELSE 0 END"))
         return Sql("(") + Sql.join(" + ", parts) + ")::float8"
 
-    def matched_count(self, levels):
-        """SQL of the exact number of matched groups, over the columns of `features`."""
-        if not self.unit_group_count:
-            parts = [Sql("%s", [self.parsed.required])]
-            parts += [Sql(f"(x.page_id IN (SELECT page_id FROM level{count}))::int") for count in levels]
-            return Sql("(") + Sql.join(" + ", parts) + ")"
-
-        parts = []
-        for index, group in enumerate(self.groups):
-            branches = [Sql(f"x.t{index} OR x.k{index}")]
-            if group.agency_codes:
-                branches.append(_agency_condition("x", group))
-            branches.append(_vector_match("x.vector", group_tsquery(group)))
-            whens = Sql.join(" ", [Sql("WHEN ") + branch + " THEN 1" for branch in branches])
-            parts.append(Sql("(CASE ") + whens + " ELSE 0 END)")
+    def matched_count(self, sets):
+        """SQL of the exact number of required groups a candidate `x` matches; see `id_sets`."""
+        parts = [Sql("%s", [self.certain])]
+        parts += [Sql(f"(x.page_id IN (SELECT * FROM {name}))::int") for name in sets if name.startswith("level")]
+        for index in range(len(self.unit_groups)):
+            names = [name for name in sets if name.startswith(f"unit{index}_")]
+            tests = " OR ".join(f"x.page_id IN (SELECT * FROM {name})" for name in names)
+            parts.append(Sql(f"({tests})::int"))
         return Sql("(") + Sql.join(" + ", parts) + ")"
 
     def search_statement(self):
         request = self.request
-        levels = self.levels()
+        sets = self.id_sets()
         window_end = request.offset + request.per_page
         any_group = " | ".join(tsquery_term(words, group.prefix) for group in self.groups for words in group.alternatives)
 
-        ctes = [Sql(f"level{count} AS MATERIALIZED (") + sql + ")" for count, sql in levels.items()]
-        scored = (
-            Sql("SELECT x.page_id, x.title_word_count, x.boost, ")
-            + self.matched_count(levels)
-            + " AS matched, "
-            + self.cheap_score()
-            + " AS cheap FROM ("
-            + self.features()
-            + ") x OFFSET 0"
-        )
-        ctes.append(
-            Sql("candidates AS MATERIALIZED (SELECT y.page_id, y.title_word_count, y.boost, (%s * y.matched + y.cheap) * y.boost AS base FROM (", [MATCHED_GROUP])
-            + scored
-            + Sql(") y WHERE y.matched >= %s)", [self.parsed.required])
-        )
+        ctes = [Sql(f"{name} AS MATERIALIZED (") + sql + ")" for name, sql in sets.items()]
+        if self.unit_groups:
+            # The exact count decides the match, so it is computed once per candidate and filtered.
+            scored = (
+                Sql("SELECT x.page_id, x.title_word_count, x.boost, ")
+                + self.matched_count(sets)
+                + " AS matched, "
+                + self.cheap_score()
+                + " AS cheap FROM ("
+                + self.features()
+                + ") x OFFSET 0"
+            )
+            candidates = (
+                Sql("SELECT y.page_id, y.title_word_count, y.boost, (%s * y.matched + y.cheap) * y.boost AS base FROM (", [MATCHED_GROUP])
+                + scored
+                + Sql(") y WHERE y.matched >= %s", [self.parsed.required])
+            )
+        else:
+            # Every candidate matches enough groups; the sets give the exact count.
+            candidates = (
+                Sql("SELECT x.page_id, x.title_word_count, x.boost, (%s * ", [MATCHED_GROUP])
+                + self.matched_count(sets)
+                + " + "
+                + self.cheap_score()
+                + ") * x.boost AS base FROM ("
+                + self.features()
+                + ") x"
+            )
+        ctes.append(Sql("candidates AS MATERIALIZED (") + candidates + ")")
         # The rank adds less than one point times the boost, so a document whose base score is
         # that far below the K-th best base score cannot reach the first K.
         ctes.append(Sql("cutoff AS (SELECT base FROM candidates ORDER BY base DESC OFFSET %s LIMIT 1)", [window_end - 1]))
@@ -386,27 +412,34 @@ class StatementBuilder:
         )
 
 
+# Planner settings for the search statement, set for its transaction only. A sequential scan
+# would evaluate the match on every row, reading each large, TOASTed tsvector, where the GIN
+# bitmap scan reads only the matching rows; the planner does not count that reading cost.
+# JIT compilation costs more than these short statements run. The previous values are saved
+# in custom settings and restored, because an enclosing transaction would otherwise keep them.
+PLANNER_SETTINGS = {"enable_seqscan": "off", "jit": "off"}
+SAVE_AND_SET = "SELECT " + ", ".join(
+    f"set_config('portal_search.saved_{name}', current_setting('{name}'), true), set_config('{name}', '{value}', true)"
+    for name, value in PLANNER_SETTINGS.items()
+)
+RESTORE = "SELECT " + ", ".join(
+    f"set_config('{name}', current_setting('portal_search.saved_{name}'), true)" for name in PLANNER_SETTINGS
+)
+
+
 def run(request):
     """Run the search statement of `request` and return an Outcome."""
     statement = StatementBuilder(request).statement()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         if request.query.is_empty:
             cursor.execute(statement.text, statement.params)
-            total, hits, facet_rows = cursor.fetchone()
         else:
-            # A sequential scan would evaluate the match on every row, reading each large,
-            # TOAST-compressed tsvector; the GIN bitmap scan reads only the matching rows. The
-            # planner does not count that reading cost, so it is told to avoid the sequential
-            # scan, and JIT compilation costs more than these short statements run. The
-            # previous values are restored because an outer transaction would keep them.
-            cursor.execute(
-                "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-                "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-            )
-            seqscan, jit, _, _ = cursor.fetchone()
-            cursor.execute(statement.text, statement.params)
-            total, hits, facet_rows = cursor.fetchone()
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)", [seqscan, jit])
+            # One round trip: PostgreSQL runs the statements of one query string in a single
+            # transaction (an implicit one unless a transaction is open), so SET LOCAL holds
+            # for the search statement alone.
+            cursor.execute(f"{SAVE_AND_SET}; {statement.text}; {RESTORE}", statement.params)
+            cursor.nextset()
+        total, hits, facet_rows = cursor.fetchone()
 
     rows = [
         Row(

@@ -20,6 +20,7 @@ from django.db import transaction
 from search.text import normalize, slugify
 
 from ..models import Agency
+from ..presentation import clear_desks_cache
 from . import codes
 
 logger = logging.getLogger(__name__)
@@ -139,6 +140,8 @@ class AgencyImporter:
         )
 
         self._link_successors(communes, districts, old_communes)
+        # Bulk writes send no post_save signal, so the cached receiving desks are cleared here.
+        clear_desks_cache()
         return self.result
 
     def ensure_department(self, name):

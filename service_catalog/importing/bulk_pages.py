@@ -14,7 +14,7 @@ the Wagtail search index itself.
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision
 
@@ -65,11 +65,11 @@ def bulk_create_pages(parent, pages, children, many_to_many=()):
         base_rows.append(Page(**{field.attname: getattr(page, field.attname) for field in Page._meta.concrete_fields}))
     Page.objects.bulk_create(base_rows, batch_size=500)
 
-    # 2. Specific rows: only the subclass's own table.
+    # 2. Specific rows: only the subclass's own table, in one batched statement.
     for page, base in zip(pages, base_rows):
         page.id = page.page_ptr_id = base.id
-        page.save_base(raw=True, force_insert=True)
         page._state.adding = False
+    _insert_specific_rows(model, pages)
 
     # 3. Child objects and many-to-many links.
     _insert_children(pages, children)
@@ -111,6 +111,22 @@ def bulk_create_pages(parent, pages, children, many_to_many=()):
 
     Page.objects.filter(pk=parent.pk).update(numchild=models.F("numchild") + len(pages))
     return pages
+
+
+def _insert_specific_rows(model, pages):
+    """
+    Insert the rows of the subclass's own table (page_ptr and its fields) for `pages`.
+
+    Django's bulk_create refuses models with a parent table, and saving each page with
+    `save_base(raw=True)` costs one round trip per page; executemany sends them batched.
+    """
+    fields = model._meta.local_concrete_fields
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    rows = [[field.get_db_prep_save(getattr(page, field.attname), connection) for field in fields] for page in pages]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 def _insert_children(pages, children):

@@ -195,7 +195,7 @@ def _components(raw):
         if not name:
             continue
         code = _text(item, "ma_tphs")
-        key = (code, fold(name))
+        key = (code, name.casefold())
         component = merged.get(key)
         if component is None:
             merged[key] = ComponentRecord(

@@ -31,14 +31,25 @@ def _chromium_path():
 
 
 @pytest.fixture
-def playwright_driver(transactional_db):
+def wagtail_base_rows(transactional_db):
     """
-    Playwright, started for one test after that test's database is set up.
+    The rows Wagtail's data migrations create: the root collection, the root page and the locale.
 
-    With one Playwright per session, its event loop was already running when the second test
-    set up its database, and `serialized_rollback` then restored nothing: Wagtail's root page
-    and root collection were missing. Starting Playwright after the set-up avoids that.
+    Browser tests are transactional, and an earlier transactional test empties every table when
+    it ends. Django's post_migrate signal brings back content types and permissions, but not these.
     """
+    from wagtail.models import Collection
+
+    from cms_pages.content import ensure_home_page
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    ensure_home_page()
+
+
+@pytest.fixture
+def playwright_driver(transactional_db):
+    """Playwright for one test, started after that test's database is ready."""
     executable = _chromium_path()
     if not os.path.exists(executable):
         message = f"Chromium not found at {executable}; install the Debian package 'chromium' or set PORTAL_CHROMIUM."

@@ -2,11 +2,11 @@
 
 import pytest
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def portal_pages(db):
+def portal_pages(wagtail_base_rows):
     from cms_pages.content import ensure_portal_pages
 
     return ensure_portal_pages()

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SECTOR = "Hộ tịch"
 PROCEDURE_TITLE = "Thủ tục đăng ký khai sinh"
@@ -30,7 +30,7 @@ PNG_BYTES = bytes.fromhex(
 
 
 @pytest.fixture
-def province_data(db):
+def province_data(wagtail_base_rows):
     """The real catalogue, agencies and starting pages, imported as `make demo` does."""
     call_command("import_province_data", stdout=io.StringIO())
 

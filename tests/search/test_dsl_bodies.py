@@ -30,10 +30,11 @@ def sample_requests():
         SearchRequest(query=agency, exclude_ids=(4, 9)),
         SearchRequest(query=synonym),
         SearchRequest(query=parse(""), filters={"type": "news"}),
+        SearchRequest(query=parse("dang ky khai snh"), suggest=True),
     ]
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_search_bodies_identical(index):
     opensearch, elasticsearch = builders()
     request = sample_requests()[index]
@@ -43,6 +44,18 @@ def test_search_bodies_identical(index):
 
     assert os_body == es_body
     assert os_body["size"] == request.per_page
+
+
+def test_search_body_carries_suggester_when_asked():
+    opensearch, _ = builders()
+
+    body = opensearch.search(SearchRequest(query=parse("dang ky khai snh"), suggest=True)).to_dict()
+    plain = opensearch.search(SearchRequest(query=parse("dang ky khai snh"))).to_dict()
+
+    assert body["suggest"]["words"]["text"] == "dang ky khai snh"
+    assert body["suggest"]["words"]["term"]["field"] == "spelling"
+    assert "suggest" not in plain
+    assert "aggs" in body and "highlight" in body
 
 
 def test_autocomplete_and_suggest_bodies_identical():

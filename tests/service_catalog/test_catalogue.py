@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from service_catalog import listing_cache
 from service_catalog.models import ProcedurePage
 from service_catalog.models.procedures import OnlineServiceKind
 
@@ -144,20 +145,39 @@ def test_department_page_lists_own_procedures(catalogue, client):
     assert "agency" not in [facet.name for facet in response.context["facets"]]
 
 
+def _catalogue_queries(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CATALOGUE, params)
+    assert response.status_code == 200
+    pattern = r'FROM "service_catalog_procedure(page|channel)"'
+    return [query["sql"] for query in queries.captured_queries if re.search(pattern, query["sql"])], len(queries)
+
+
 def test_listing_query_count(catalogue, client):
     client.get(CATALOGUE)
+    listing_cache.invalidate()
 
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(CATALOGUE, {"sector": "ho-tich", "audience": "citizens"})
+    first, first_total = _catalogue_queries(client, {"sector": "ho-tich", "audience": "citizens"})
+    second, second_total = _catalogue_queries(client, {"sector": "viec-lam", "level": "province"})
 
-    catalogue_queries = [
-        query["sql"] for query in queries.captured_queries if re.search(r'FROM "service_catalog_procedure(page|channel)"', query["sql"])
-    ]
-    assert response.status_code == 200
-    # The result count, one aggregate per facet (audience, sector, agency, level, kind), the
-    # page of results and its channels: nothing per row.
-    assert len(catalogue_queries) == 8, [sql[:80] for sql in catalogue_queries]
-    assert len(queries) <= 25
+    # The grouped counts, the page of results and its channels: nothing per row.
+    assert len(first) == 3, [sql[:80] for sql in first]
+    assert "GROUP BY" in first[0]
+    # The grouped counts do not depend on the filters, so the next listing reads them from the cache.
+    assert len(second) == 2, [sql[:80] for sql in second]
+    assert first_total <= 25
+    assert second_total <= 25
+
+
+def test_listing_counts_follow_publishing(catalogue, client):
+    first = client.get(CATALOGUE, {"sector": "ho-tich"})
+    page = ProcedurePage.objects.get(national_code="1.001193")
+    page.for_citizens = False
+    page.save_revision().publish()
+
+    second = client.get(CATALOGUE, {"sector": "ho-tich"})
+
+    assert _option(second, "audience", "citizens").count == _option(first, "audience", "citizens").count - 1
 
 
 def test_abolished_procedures_left_out(catalogue, client):

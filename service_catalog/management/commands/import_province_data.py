@@ -53,7 +53,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, data_dir, procedures, **options):
-        procedures = procedures or data_dir / "vn-tthc-commune-catalog" / "procedures.jsonl"
+        data_dir = Path(data_dir)
+        procedures = Path(procedures) if procedures else data_dir / "vn-tthc-commune-catalog" / "procedures.jsonl"
         for path in (data_dir, procedures):
             if not path.exists():
                 raise CommandError(f"{path} does not exist. Pass --data-dir or --procedures with an existing path.")

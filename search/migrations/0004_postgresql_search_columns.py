@@ -1,11 +1,15 @@
 """
-PostgreSQL only: index adjacent word pairs, so phrases match through the GIN index alone.
+PostgreSQL only: columns that let one search statement match and score without slow reads.
 
-A phrase tsquery ("khai <-> tu") makes the GIN index recheck every row that holds all the
-words, which reads each row's TOASTed tsvector. `search_vector` now also holds one lexeme per
-pair of adjacent folded words in the same field, the two words joined by "qz" ("khaiqztu"),
-a letter pair that folded Vietnamese words never contain. A phrase of n words becomes the
-n - 1 pairs joined by `&`, which the index answers without a recheck.
+- `search_vector` also holds one lexeme per pair of adjacent folded words of the same field,
+  the two words joined by "qz" ("khaiqztu"), a letter pair that Vietnamese words never
+  contain. A phrase tsquery ("khai <-> tu") makes the GIN index recheck every row that holds
+  all the words, reading each row's TOASTed tsvector; a phrase of n words written as its n - 1
+  pairs joined by `&` is answered by the index alone.
+- `title_padded`, `keywords_padded` and `exact_padded` are the folded title, the folded
+  keywords and the exact-diacritic words with a space at each end. The score tests every
+  candidate for each typed word with `strpos(column, ' word ')`; stored padding saves
+  building the padded text once per test.
 """
 
 from django.db import migrations
@@ -42,11 +46,22 @@ ALTER TABLE search_searchdocument ADD COLUMN search_vector tsvector GENERATED AL
 ) STORED
 """
 
+PADDED_COLUMNS = [
+    f"ALTER TABLE search_searchdocument ADD COLUMN {name}_padded text GENERATED ALWAYS AS (' ' || {source} || ' ') STORED"
+    for name, source in (("title", "title_folded"), ("keywords", "keywords_folded"), ("exact", "title_exact"))
+]
+
 CREATE_INDEX = "CREATE INDEX search_document_vector_gin ON search_searchdocument USING gin (search_vector)"
 DROP_VECTOR = "ALTER TABLE search_searchdocument DROP COLUMN search_vector"
 
-FORWARD = [WORD_PAIRS_FUNCTION, DROP_VECTOR, VECTOR_WITH_PAIRS, CREATE_INDEX]
-BACKWARD = [DROP_VECTOR, "DROP FUNCTION search_word_pairs(text)", VECTOR_WITHOUT_PAIRS, CREATE_INDEX]
+FORWARD = [WORD_PAIRS_FUNCTION, DROP_VECTOR, VECTOR_WITH_PAIRS, CREATE_INDEX, *PADDED_COLUMNS]
+BACKWARD = [
+    "ALTER TABLE search_searchdocument DROP COLUMN title_padded, DROP COLUMN keywords_padded, DROP COLUMN exact_padded",
+    DROP_VECTOR,
+    "DROP FUNCTION search_word_pairs(text)",
+    VECTOR_WITHOUT_PAIRS,
+    CREATE_INDEX,
+]
 
 
 def run(statements):

@@ -1,0 +1,58 @@
+"""
+Lookup tables built from the database for query analysis, kept in each process's memory.
+
+Query analysis reads the synonym and unit-name tables on every search. The unit-name table has
+thousands of entries, so fetching it from the shared cache (Redis in production) and
+unpickling it on every search costs more than the search itself. Each process therefore keeps
+its own copy. The shared cache holds only a version token per table: a change clears the
+table in the changing process and replaces the token, and other processes compare their token
+with the shared one at most every `CHECK_SECONDS` and rebuild when it differs.
+"""
+
+import threading
+import time
+import uuid
+
+from django.core.cache import cache
+
+CHECK_SECONDS = 5.0
+
+
+class CachedTable:
+    """A table built by `build()`, rebuilt when `clear()` runs in any process."""
+
+    def __init__(self, name, build):
+        self.version_key = f"search:table-version:{name}"
+        self.build = build
+        self._lock = threading.Lock()
+        self._table = None
+        self._version = None
+        self._checked_at = 0.0
+
+    def get(self):
+        """Return the table, rebuilding it when it is missing or another process changed it."""
+        now = time.monotonic()
+        table = self._table
+        if table is not None and now - self._checked_at < CHECK_SECONDS:
+            return table
+
+        version = self._shared_version()
+        with self._lock:
+            if self._table is None or version != self._version:
+                self._table = self.build()
+                self._version = version
+            self._checked_at = now
+            return self._table
+
+    def clear(self, **kwargs):
+        """Drop this process's copy and make every other process rebuild its own."""
+        with self._lock:
+            self._table = None
+        cache.set(self.version_key, uuid.uuid4().hex, None)
+
+    def _shared_version(self):
+        version = cache.get(self.version_key)
+        if version is None:
+            cache.add(self.version_key, uuid.uuid4().hex, None)
+            version = cache.get(self.version_key)
+        return version
