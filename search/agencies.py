@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.utils import timezone
 
-from .tables import CachedTable
+from .tables import CachedTable, PhraseTable
 from .text import fold_words
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def _build_table():
                 table[key] = (rank, Alias(name=known[1].name, retired=known[1].retired and retired, units=merged))
 
     logger.info("built %d administrative unit names for search", len(table))
-    return {key: alias for key, (_, alias) in table.items()}
+    return PhraseTable({key: alias for key, (_, alias) in table.items()})
 
 
 _TABLE = CachedTable("agency-aliases", _build_table)

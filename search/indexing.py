@@ -49,44 +49,62 @@ def rebuild(engine=None, stdout=None, batch_size=BATCH_SIZE):
     """
     Index every indexable page again and drop documents of pages that no longer qualify.
 
-    Returns (indexed count, list of (page id, error) for the documents that failed).
+    The engine builds a new copy of the index (see `SearchEngine.start_rebuild`), so searches
+    find every page while the rebuild runs. A page whose document fails keeps its previous
+    document where the engine can keep it. Returns (indexed count, list of (page id, error)
+    for the documents that failed).
     """
     engine = engine or get_engine()
-    engine.reset()
     page_ids = list(candidate_pages().order_by("pk").values_list("pk", flat=True))
     total = len(page_ids)
     indexed = 0
     failures = []
 
-    for start in range(0, total, batch_size):
-        batch = page_ids[start : start + batch_size]
-        documents = []
-        for page in specific_pages(batch):
-            try:
-                document = build_document(page)
-            except Exception as error:  # one broken page must not stop the rebuild
-                logger.exception("building the search document of page %s failed", page.pk)
-                failures.append((page.pk, f"{type(error).__name__}: {error}"))
-                continue
-            if document is not None:
-                documents.append(document)
-        try:
-            engine.index_documents(documents)
-            indexed += len(documents)
-        except Exception:
-            logger.exception("indexing a batch failed; retrying its documents one by one")
-            for document in documents:
-                try:
-                    engine.index_documents([document])
-                    indexed += 1
-                except Exception as error:
-                    failures.append((document.page_id, f"{type(error).__name__}: {error}"))
-        if stdout is not None:
-            stdout.write(f"  {min(start + batch_size, total)}/{total} pages read, {indexed} indexed")
+    rebuild = engine.start_rebuild()
+    try:
+        for start in range(0, total, batch_size):
+            batch_indexed, batch_failures = _rebuild_batch(rebuild, page_ids[start : start + batch_size])
+            indexed += batch_indexed
+            failures += batch_failures
+            if stdout is not None:
+                stdout.write(f"  {min(start + batch_size, total)}/{total} pages read, {indexed} indexed")
+    except BaseException:
+        rebuild.abort()
+        raise
 
-    if hasattr(engine, "rebuild_vocabulary"):
-        engine.rebuild_vocabulary()
+    rebuild.finish(failed_ids={page_id for page_id, _ in failures})
     engine.refresh()
+    return indexed, failures
+
+
+def _rebuild_batch(rebuild, page_ids):
+    """Build and index the documents of one batch; return (indexed count, failures)."""
+    documents = []
+    failures = []
+    for page in specific_pages(page_ids):
+        try:
+            document = build_document(page)
+        except Exception as error:  # one broken page must not stop the rebuild
+            logger.exception("building the search document of page %s failed", page.pk)
+            failures.append((page.pk, f"{type(error).__name__}: {error}"))
+            continue
+        if document is not None:
+            documents.append(document)
+
+    try:
+        rebuild.index_documents(documents)
+        return len(documents), failures
+    except Exception:
+        logger.exception("indexing a batch failed; retrying its documents one by one")
+
+    indexed = 0
+    for document in documents:
+        try:
+            rebuild.index_documents([document])
+            indexed += 1
+        except Exception as error:
+            logger.exception("indexing the search document of page %s failed", document.page_id)
+            failures.append((document.page_id, f"{type(error).__name__}: {error}"))
     return indexed, failures
 
 

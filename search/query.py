@@ -111,9 +111,12 @@ def _find_spans(words, phrases):
     """
     Yield (start, end, payload) for the longest phrases found in `words`, left to right.
 
-    `phrases` maps tuples of folded words to a payload.
+    `phrases` maps tuples of folded words to a payload (a `search.tables.PhraseTable`, whose
+    longest key is known, or a plain dict).
     """
-    longest = max((len(phrase) for phrase in phrases), default=0)
+    longest = getattr(phrases, "longest", None)
+    if longest is None:
+        longest = max((len(phrase) for phrase in phrases), default=0)
     position = 0
     while position < len(words):
         for length in range(min(longest, len(words) - position), 0, -1):

@@ -12,6 +12,7 @@ from . import query as query_analysis
 from .engines import get_engine
 from .engines.base import MAX_PAGE_SIZE, PAGE_SIZE, SearchRequest, SearchResults
 from .models import PromotedResult, SearchDocument, fold_query_key
+from .tables import CachedTable
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +61,19 @@ def clean_filters(params):
     return filters
 
 
+def _promoted_queries():
+    return frozenset(PromotedResult.objects.values_list("query_folded", flat=True))
+
+
+# The folded queries that have promoted results, so that most searches skip the query for them.
+# Saving or deleting a PromotedResult clears it (see `search.signals`).
+PROMOTED_QUERIES = CachedTable("promoted-queries", _promoted_queries)
+
+
 def promoted_for(text):
     """Return the pages editors pinned to this query, live ones only, in their order."""
     key = fold_query_key(text)
-    if not key:
+    if not key or key not in PROMOTED_QUERIES.get():
         return []
     rows = (
         PromotedResult.objects.filter(query_folded=key, page__live=True)

@@ -33,7 +33,8 @@ def on_restriction_changed(sender, instance, **kwargs):
 def connect():
     from service_catalog.models import Agency
 
-    from .models import Synonym
+    from .models import PromotedResult, Synonym
+    from .service import PROMOTED_QUERIES
 
     page_published.connect(on_published, dispatch_uid="search_page_published")
     page_unpublished.connect(on_unpublished, dispatch_uid="search_page_unpublished")
@@ -45,6 +46,7 @@ def connect():
     for event, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(synonyms.clear_cache, sender=Synonym, dispatch_uid=f"search_synonyms_{event}")
         signal.connect(agencies.clear_cache, sender=Agency, dispatch_uid=f"search_agencies_{event}")
+        signal.connect(PROMOTED_QUERIES.clear, sender=PromotedResult, dispatch_uid=f"search_promoted_{event}")
     m2m_changed.connect(
         agencies.clear_cache, sender=Agency.successors.through, dispatch_uid="search_agency_successors"
     )

@@ -1,6 +1,6 @@
 """Synonym sets that staff keep in the admin, as a cached lookup used by query analysis."""
 
-from .tables import CachedTable
+from .tables import CachedTable, PhraseTable
 from .text import fold_words
 
 
@@ -28,7 +28,7 @@ def _build_table():
         for term in terms:
             known = table.get(term, ())
             table[term] = known + tuple(other for other in terms if other not in known)
-    return table
+    return PhraseTable(table)
 
 
 _TABLE = CachedTable("synonyms", _build_table)

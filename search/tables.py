@@ -18,6 +18,14 @@ from django.core.cache import cache
 CHECK_SECONDS = 5.0
 
 
+class PhraseTable(dict):
+    """A dict keyed by tuples of folded words, which also knows its longest key's length."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.longest = max((len(key) for key in self), default=0)
+
+
 class CachedTable:
     """A table built by `build()`, rebuilt when `clear()` runs in any process."""
 

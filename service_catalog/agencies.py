@@ -22,7 +22,7 @@ from .models import Agency
 
 @dataclass
 class AgencyResolution:
-    """What an agency code or name stands for on a given date."""
+    """Result of resolving an agency code or name on a given date."""
 
     query: str
     on: object
@@ -76,7 +76,7 @@ def current_units(agency, on=None):
         if unit.is_current(on):
             found.append(unit)
         else:
-            queue.extend(unit.successors.order_by("name"))
+            queue.extend(unit.successors.order_by("name_folded"))
     return found
 
 

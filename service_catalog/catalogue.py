@@ -6,8 +6,8 @@ facet may hold several values (`?sector=ho-tich&sector=viec-lam`), which widen t
 within that facet; different facets narrow it. Each facet's counts are computed with every
 other facet applied but not itself, so an option's count is the number of results a click on
 it gives. All counts come from one aggregate query that groups the procedures by every facet
-field (a few hundred groups at 4,000 procedures); the counts per facet are sums over those
-groups. With the page of results and its channels, a listing costs three catalogue queries,
+field, which gives a few hundred groups at 4,000 procedures. The counts per facet are sums over
+those groups. With the page of results and its channels, a listing costs three catalogue queries,
 whatever the number of procedures, and nothing is queried per row.
 
 `agency` accepts a department's code, a commune's code, or the code or name of a unit retired
@@ -59,7 +59,7 @@ GROUP_FIELDS = (
 
 
 class KnownCountPaginator(Paginator):
-    """A paginator told its total, which the grouped counts already give, instead of counting again."""
+    """A paginator given its total by the grouped counts, so it runs no COUNT query of its own."""
 
     def __init__(self, object_list, per_page, count):
         super().__init__(object_list, per_page)
@@ -146,7 +146,7 @@ class Catalogue:
 
     def _agency_filter(self, values):
         if self.fixed_agency is not None:
-            self.predicates["agency"] = lambda row: True  # the base queryset holds one department only
+            self.predicates["agency"] = lambda row: True  # the base queryset contains one department only
             return Q(owner_agency=self.fixed_agency)
 
         query, owner_ids, communes = Q(), set(), False

@@ -5,8 +5,9 @@ Department ownership of procedure pages in the Wagtail admin.
 
 - an editors group: admin access, add and edit pages in the department's subtree only, no
   publishing, so every change goes through moderation;
-- an approvers group: the same, plus locking; approvers publish by approving in the workflow
-  and also have no publish permission, so their own edits need another approver;
+- an approvers group: the same, plus locking. Approvers publish only by approving in the
+  workflow, because they have no publish permission either, so their own edits need another
+  approver;
 - a moderation workflow on the department's page with one DepartmentApprovalTask for the
   approvers group (nobody approves their own change);
 - a document collection for the department's forms, which both groups can add, edit and choose.

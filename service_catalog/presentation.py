@@ -1,4 +1,4 @@
-"""How a procedure reads on the public site: time limits, fees, receiving desks and JSON-LD."""
+"""Presentation of procedures on the public site: time limits, fees, receiving desks and JSON-LD."""
 
 import json
 from dataclasses import dataclass

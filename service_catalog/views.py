@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def agency_list(request):
-    """The agency tree: the province with its departments and communes, and the units retired in 2025."""
+    """Show the agency tree: the province with its departments and communes, and the units retired in 2025."""
     current = Agency.objects.current()
     province = current.filter(kind=Agency.Kind.PEOPLES_COMMITTEE).order_by("pk").first()
     owned = Count("owned_procedures", filter=Q(owned_procedures__live=True))
@@ -42,10 +42,10 @@ def agency_list(request):
 
 def agency_detail(request, reference):
     """
-    One agency, found by code, slug or name; an old unit's name leads to its current unit.
+    Show one agency, found by code, slug or name; an old unit's name leads to its current unit.
 
     A retired unit with exactly one current successor redirects there with `?tu=<old code>`,
-    and the successor's page says what became of the old one. A retired unit split between
+    and the successor's page explains what became of the old one. A retired unit split between
     several successors, or a name shared by several units, shows the choices.
     """
     resolution = resolve_agency(reference)
@@ -121,7 +121,7 @@ def _checklist_context(request, page):
 
 
 def checklist(request, pk):
-    """A printable one-page A4 checklist of what to bring, fees, time limit and where to go."""
+    """Render the printable one-page A4 checklist: documents to bring, fees, time limit and desk."""
     page = _checklist_page(pk)
     return render(request, "service_catalog/procedure_checklist.html", _checklist_context(request, page))
 
@@ -147,7 +147,7 @@ def render_checklist_pdf(request, page):
 
 
 def checklist_pdf(request, pk):
-    """The checklist as a PDF, rendered by WeasyPrint."""
+    """Return the checklist as a PDF rendered by WeasyPrint."""
     page = _checklist_page(pk)
     pdf, _pages = render_checklist_pdf(request, page)
     response = HttpResponse(pdf, content_type="application/pdf")

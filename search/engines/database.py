@@ -17,6 +17,7 @@ import logging
 from collections import Counter
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.db.models import (
     Case,
     Count,
@@ -37,7 +38,7 @@ from ..snippets import highlight
 from ..spelling import pick_correction
 from ..text import fold_words
 from . import postgres
-from .base import FACET_SIZE, Hit, SearchEngine, SearchResults, Suggestion
+from .base import FACET_SIZE, Hit, Rebuild, SearchEngine, SearchResults, Suggestion
 from .postgres import (
     EXACT_WORD,
     KEYWORD_GROUP,
@@ -85,6 +86,9 @@ class DatabaseEngine(SearchEngine):
         SearchDocument.objects.all().delete()
         SearchTerm.objects.all().delete()
 
+    def start_rebuild(self):
+        return DatabaseRebuild(self)
+
     def index_documents(self, documents):
         documents = list(documents)
         if not documents:
@@ -123,8 +127,6 @@ class DatabaseEngine(SearchEngine):
             self._add_terms(rows)
 
     def _row(self, document):
-        from django.utils import timezone
-
         title_words = fold_words(document.title)
         return SearchDocument(
             page_id=document.page_id,
@@ -369,6 +371,29 @@ class DatabaseEngine(SearchEngine):
             close = difflib.get_close_matches(word, list(terms), n=CORRECTION_CANDIDATES, cutoff=SIMILARITY_CUTOFF)
             candidates = [(term, terms[term]) for term in close]
         return pick_correction(word, list(candidates))
+
+
+class DatabaseRebuild(Rebuild):
+    """
+    A rebuild in place: documents are upserted, then those the rebuild did not write are deleted.
+
+    Every document keeps answering searches until its new version replaces it. A document
+    whose `indexed_at` is older than the start of the rebuild was written by neither the
+    rebuild nor an indexing task meanwhile, so its page is no longer indexable.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.started_at = timezone.now()
+
+    def index_documents(self, documents):
+        self.engine.index_documents(documents)
+
+    def finish(self, failed_ids=()):
+        stale = SearchDocument.objects.filter(indexed_at__lt=self.started_at).exclude(page_id__in=list(failed_ids))
+        _, deleted = stale.delete()
+        self.engine.rebuild_vocabulary()
+        logger.info("search rebuild removed %d stale documents", deleted.get(SearchDocument._meta.label, 0))
 
 
 def _similar_terms(word):

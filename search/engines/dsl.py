@@ -17,20 +17,23 @@ admin takes effect without reindexing.
 import datetime
 import importlib
 import logging
+import uuid
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from ..snippets import highlight
 from ..spelling import pick_correction
-from .base import FACET_SIZE, Hit, SearchEngine, SearchResults, Suggestion
+from .base import FACET_SIZE, Hit, Rebuild, SearchEngine, SearchResults, Suggestion
 
 logger = logging.getLogger(__name__)
 
 FACET_FIELDS = ("type", "audience", "sector", "agency", "level", "online")
 TEXT_FIELDS = ["title^3", "keywords^1.5", "body"]
-FUZZY_MIN_LENGTH = 3
 SNIPPET_LENGTH = 220
+BULK_TIMEOUT_SECONDS = 120
+BULK_CHUNK_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ INDEX_MAPPINGS = {
         "title": {
             "type": "text",
             "analyzer": "vi_folded",
+            "index_phrases": True,
             "copy_to": "spelling",
             "fields": {
                 "exact": {"type": "text", "analyzer": "vi_exact"},
@@ -107,10 +111,20 @@ INDEX_MAPPINGS = {
         "keywords": {
             "type": "text",
             "analyzer": "vi_folded",
+            "index_phrases": True,
             "copy_to": "spelling",
             "fields": {"exact": {"type": "text", "analyzer": "vi_exact"}},
         },
-        "body": {"type": "text", "analyzer": "vi_folded", "index_options": "offsets", "copy_to": "spelling"},
+        "body": {
+            "type": "text",
+            "analyzer": "vi_folded",
+            "index_options": "offsets",
+            "copy_to": "spelling",
+            # Word pairs and word prefixes in their own fields turn phrase and prefix queries on
+            # long bodies into term lookups.
+            "index_phrases": True,
+            "index_prefixes": {"min_chars": 1, "max_chars": 10},
+        },
         # Every folded word of the document: the vocabulary of spelling corrections.
         "spelling": {"type": "text", "analyzer": "vi_folded"},
         "url": {"type": "keyword", "index": False},
@@ -137,14 +151,12 @@ class QueryBuilder:
                 clauses.append(Q("multi_match", query=text, fields=TEXT_FIELDS, type="phrase_prefix", boost=0.5))
             return clauses
 
+        # No fuzzy clause: misspelt words are corrected before the search (`search.service`), as
+        # on the database engine, and fuzzy expansion multiplied both the cost and the matches.
         clauses = [Q("multi_match", query=text, fields=TEXT_FIELDS)]
         if prefix:
             clauses.append(Q("match", **{"title.autocomplete": {"query": text, "boost": 0.5}}))
             clauses.append(Q("prefix", body={"value": text, "boost": 0.2}))
-        if len(text) >= FUZZY_MIN_LENGTH:
-            clauses.append(
-                Q("multi_match", query=text, fields=TEXT_FIELDS, fuzziness="AUTO", prefix_length=1, boost=0.2)
-            )
         return clauses
 
     def _group_clause(self, group):
@@ -177,14 +189,30 @@ class QueryBuilder:
         )
 
     def _highlight_query(self, parsed):
-        """Return the query that marks words in snippets: typed words and synonyms, no fuzzy matches."""
+        """
+        Return the query that marks words in snippets: typed words and synonyms.
+
+        It uses term, wildcard and span queries on `body` itself. Phrase and prefix queries
+        would be answered from the `index_phrases` and `index_prefixes` subfields, whose
+        matches the highlighter cannot place in the body text.
+        """
         Q = self.dsl.Q
         clauses = []
         for group in parsed.groups:
             for words in group.alternatives:
-                kind = "match_phrase_prefix" if group.prefix else "match_phrase"
-                clauses.append(Q(kind, body=" ".join(words)))
+                clauses.append(self._highlight_clause(words, group.prefix))
         return Q("bool", should=clauses)
+
+    def _highlight_clause(self, words, prefix):
+        Q = self.dsl.Q
+        if len(words) == 1:
+            if prefix:
+                return Q("wildcard", body={"value": f"{words[0]}*"})
+            return Q("term", body=words[0])
+        terms = [{"span_term": {"body": word}} for word in words]
+        if prefix:
+            terms[-1] = {"span_multi": {"match": {"wildcard": {"body": {"value": f"{words[-1]}*"}}}}}
+        return Q("span_near", clauses=terms, slop=0, in_order=True)
 
     def search(self, request):
         """Return the Search for a SearchRequest (query, filters, facets, highlight, page)."""
@@ -265,23 +293,65 @@ class DSLEngine(SearchEngine):
         self.name = library_name
         self.dsl = importlib.import_module(self.library.dsl)
         self.helpers = importlib.import_module(self.library.helpers)
+        # Searches and writes go through an alias; the concrete indices behind it carry a
+        # timestamp, so a rebuild can fill a new one and switch the alias to it in one step.
         self.index = f"{config.get('INDEX_PREFIX') or 'portal'}-documents"
+        # Alias of the index a rebuild is filling; writes go there too while it exists.
+        self.rebuild_alias = f"{self.index}-rebuilding"
         self.builder = QueryBuilder(self.dsl, self.index)
         client_class = _import_attribute(self.library.client)
         timeout = float(config.get("TIMEOUT", 10))
         self.client = client_class(hosts=[config["URL"]], **{self.library.timeout_argument: timeout})
+        # Bulk writes of whole batches take longer than searches, more so on a busy node.
+        bulk_timeout = float(config.get("BULK_TIMEOUT", BULK_TIMEOUT_SECONDS))
+        self.bulk_client = client_class(hosts=[config["URL"]], **{self.library.timeout_argument: bulk_timeout})
+
+    # Indices behind the alias
+
+    def _new_index_name(self):
+        return f"{self.index}-{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+    def _create_index(self, name, alias):
+        body = {"settings": INDEX_SETTINGS, "mappings": INDEX_MAPPINGS, "aliases": {alias: {}}}
+        self.client.indices.create(index=name, body=body)
+        logger.info("created search index %s behind alias %s", name, alias)
+
+    def _indices_of(self, alias):
+        """Return the names of the concrete indices behind `alias` (empty when it does not exist)."""
+        if not self.client.indices.exists_alias(name=alias):
+            return set()
+        return set(self.client.indices.get_alias(name=alias))
+
+    def _is_plain_index(self):
+        """True when an index (not an alias) has the alias's name, as indices made before aliases had."""
+        return bool(self.client.indices.exists(index=self.index)) and not self.client.indices.exists_alias(name=self.index)
+
+    def _write_targets(self):
+        """The alias, and the index being rebuilt when a rebuild is running."""
+        return [self.index, *sorted(self._indices_of(self.rebuild_alias))]
 
     # Writing
 
     def setup(self):
+        """Create an empty index behind the alias unless the alias (or an index of that name) exists."""
         if not self.client.indices.exists(index=self.index):
-            self.client.indices.create(index=self.index, body={"settings": INDEX_SETTINGS, "mappings": INDEX_MAPPINGS})
-            logger.info("created search index %s", self.index)
+            self._create_index(self._new_index_name(), self.index)
+
+    def drop(self):
+        """Delete every index behind the alias and behind a rebuild in progress."""
+        names = self._indices_of(self.index) | self._indices_of(self.rebuild_alias)
+        if self._is_plain_index():
+            names.add(self.index)
+        for name in sorted(names):
+            self.client.indices.delete(index=name)
+            logger.info("deleted search index %s", name)
 
     def reset(self):
-        if self.client.indices.exists(index=self.index):
-            self.client.indices.delete(index=self.index)
+        self.drop()
         self.setup()
+
+    def start_rebuild(self):
+        return AliasRebuild(self)
 
     def _source(self, document):
         return {
@@ -296,24 +366,36 @@ class DSLEngine(SearchEngine):
             "facets": {name: list(dict.fromkeys(values)) for name, values in document.facets.items() if values},
         }
 
-    def index_documents(self, documents):
+    def _bulk(self, actions, raise_on_error=True):
+        return self.helpers.bulk(self.bulk_client, actions, chunk_size=BULK_CHUNK_SIZE, raise_on_error=raise_on_error)
+
+    def _index_into(self, target, documents):
         actions = [
-            {"_op_type": "index", "_index": self.index, "_id": str(document.page_id), "_source": self._source(document)}
+            {"_op_type": "index", "_index": target, "_id": str(document.page_id), "_source": self._source(document)}
             for document in documents
         ]
         if actions:
-            self.setup()
-            self.helpers.bulk(self.client, actions)
+            self._bulk(actions)
+
+    def index_documents(self, documents):
+        documents = list(documents)
+        if not documents:
+            return
+        self.setup()
+        for target in self._write_targets():
+            self._index_into(target, documents)
 
     def delete_documents(self, page_ids):
-        actions = [{"_op_type": "delete", "_index": self.index, "_id": str(page_id)} for page_id in page_ids]
-        if not actions or not self.client.indices.exists(index=self.index):
+        page_ids = list(page_ids)
+        if not page_ids or not self.client.indices.exists(index=self.index):
             return
-        # A document that is not in the index is already deleted, which is what was asked.
-        _, errors = self.helpers.bulk(self.client, actions, raise_on_error=False)
-        for error in errors:
-            if error.get("delete", {}).get("status") != 404:
-                raise RuntimeError(f"deleting from the search index failed: {error}")
+        for target in self._write_targets():
+            actions = [{"_op_type": "delete", "_index": target, "_id": str(page_id)} for page_id in page_ids]
+            # A document that is not in the index is already deleted, which is what was asked.
+            _, errors = self._bulk(actions, raise_on_error=False)
+            for error in errors:
+                if error.get("delete", {}).get("status") != 404:
+                    raise RuntimeError(f"deleting from the search index {target} failed: {error}")
 
     def refresh(self):
         if self.client.indices.exists(index=self.index):
@@ -398,6 +480,68 @@ class DSLEngine(SearchEngine):
             if replacement and not query.is_completion(position, replacement):
                 replacements[position] = replacement
         return Suggestion(text=query.with_replacements(replacements)) if replacements else None
+
+
+class AliasRebuild(Rebuild):
+    """
+    A rebuild into a new index that the alias switches to atomically when it finishes.
+
+    The new index carries the engine's rebuild alias while it fills, so page updates that
+    the indexing tasks write meanwhile reach it as well as the current index.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        client = engine.client
+        for name in sorted(engine._indices_of(engine.rebuild_alias)):
+            # Left by a rebuild that stopped before finishing.
+            client.indices.delete(index=name)
+            logger.warning("deleted search index %s of an unfinished rebuild", name)
+        self.target = engine._new_index_name()
+        engine._create_index(self.target, engine.rebuild_alias)
+
+    def index_documents(self, documents):
+        self.engine._index_into(self.target, list(documents))
+
+    def finish(self, failed_ids=()):
+        engine = self.engine
+        client = engine.client
+        current = engine._indices_of(engine.index)
+        plain_index = engine._is_plain_index()
+        if failed_ids and (current or plain_index):
+            self._copy_previous(sorted(failed_ids))
+        client.indices.refresh(index=self.target)
+
+        actions = [
+            {"add": {"index": self.target, "alias": engine.index}},
+            {"remove": {"index": self.target, "alias": engine.rebuild_alias}},
+        ]
+        actions += [{"remove": {"index": name, "alias": engine.index}} for name in sorted(current)]
+        if plain_index:
+            actions.append({"remove_index": {"index": engine.index}})
+        client.indices.update_aliases(body={"actions": actions})
+        logger.info("search alias %s now points to %s", engine.index, self.target)
+
+        for name in sorted(current):
+            client.indices.delete(index=name)
+            logger.info("deleted the replaced search index %s", name)
+
+    def _copy_previous(self, page_ids):
+        """Copy the current documents of pages that failed to build into the new index."""
+        engine = self.engine
+        response = engine.client.mget(index=engine.index, body={"ids": [str(page_id) for page_id in page_ids]})
+        actions = [
+            {"_op_type": "index", "_index": self.target, "_id": found["_id"], "_source": found["_source"]}
+            for found in response["docs"]
+            if found.get("found")
+        ]
+        if actions:
+            engine._bulk(actions)
+            logger.warning("kept the previous search documents of %d pages that failed to build", len(actions))
+
+    def abort(self):
+        self.engine.client.indices.delete(index=self.target, ignore_unavailable=True)
+        logger.warning("deleted search index %s of an aborted rebuild", self.target)
 
 
 def _correctable_text(query):

@@ -6,7 +6,7 @@ search-index update per page, which makes a 4,000-procedure import take minutes.
 writes the same rows in bulk: the tree rows, the specific rows, the child objects (orderables),
 the many-to-many links, the first revision and a publish log entry per page.
 
-Signals that `publish()` would send (`page_published`, search-index updates) are not sent; the
+Signals that `publish()` would send (`page_published`, search-index updates) are not sent. The
 caller announces the new pages with `service_catalog.signals.procedures_imported` and updates
 the Wagtail search index itself.
 """

@@ -9,8 +9,8 @@ again by national code. On a re-run:
   to it survive;
 - a changed record is saved as a new published revision, so Wagtail keeps the old version and
   applications keep the revision they were received under;
-- an imported page whose code is missing from the export is marked abolished (also as a new
-  revision); pages that editors created, without a fingerprint, are never touched.
+- an imported page whose code is missing from the export is marked abolished, also as a new
+  revision. Pages that editors created have no fingerprint and are left alone.
 
 Owner rule: the department mapped to the record's sector in nghe-an/sector-departments.csv;
 otherwise the first department (a "Sở …") named in the implementing agencies; otherwise the
@@ -358,8 +358,8 @@ class ProcedureImporter:
         """
         Refresh PostgreSQL's planner statistics after a bulk load.
 
-        Autovacuum analyses a table only some time after large inserts; until then the planner
-        estimates the catalogue's filters from an empty table and picks slow plans.
+        Autovacuum analyses a table only some time after large inserts. Until then the planner
+        estimates the catalogue's filters from the table as it was before, and picks slow plans.
         """
         if not self.result.created or connection.vendor != "postgresql":
             return

@@ -83,7 +83,7 @@ class DepartmentProceduresPage(Page):
     The procedures maintained by one department.
 
     Each department's editors get page permissions on this subtree only, so they can edit their
-    own procedures and nobody else's.
+    own department's procedures and no others.
     """
 
     agency = models.OneToOneField(

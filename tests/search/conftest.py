@@ -148,7 +148,7 @@ def opensearch_engine(request, settings):
     engine = _use_engine(settings, config)
     engine.reset()
     yield engine
-    engine.client.indices.delete(index=engine.index, ignore_unavailable=True)
+    engine.drop()
     reset_engines()
 
 

@@ -9,10 +9,10 @@ from django.core.management import call_command
 
 REAL_EXPORT = settings.PORTAL_DATA_DIR / "vn-tthc-commune-catalog" / "procedures.jsonl"
 
-# A cross-section of the real export: birth registration (many documents, "1 Khác" time
-# limits), a procedure without the online channel, the shifted record 1.010805, a title over
-# 255 characters, the foreign-worker licence with repeated documents, and one procedure of
-# each of the other departments.
+# A cross-section of the real export. It has birth registration (many documents, "1 Khác" time
+# limits), a procedure without the online channel, the shifted record 1.010805 and a title over
+# 255 characters. It also has the foreign-worker licence with repeated documents and one
+# procedure of each of the other departments.
 SAMPLE_CODES = [
     "1.001193",
     "1.000593",

@@ -1,4 +1,4 @@
-"""The public procedure page: every part, in the order a citizen asks, with JSON-LD."""
+"""The public procedure page: every part, in the order a citizen needs them, with JSON-LD."""
 
 import json
 import re

@@ -10,8 +10,10 @@ from search.engines import get_engine
 
 class Command(BaseCommand):
     help = (
-        "Empty the search index and index every live, public page again, printing progress and "
-        "each page that failed. Exits with an error when any page failed."
+        "Index every live, public page again without emptying the index first, so searches "
+        "find every page meanwhile, and remove the documents of pages that no longer qualify "
+        "at the end. Prints progress and each page that failed. Exits with an error when any "
+        "page failed."
     )
 
     def add_arguments(self, parser):
