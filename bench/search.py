@@ -5,13 +5,13 @@ Usage: DATABASE_URL=postgres://… .venv/bin/python bench/search.py [--opensearc
        [--engines database,opensearch] [--keep-database]
 
 The script creates its own database (`<database>_search_bench`, dropped at the end unless
---keep-database), imports the real agencies, sectors and procedures with
-`import_province_data` (so old unit names resolve as on a real site), and generates
-14,000 documents from the real procedure records in data/vn-tthc-commune-catalog: procedure
-titles varied by commune, bodies built from their steps and documents, and news pages about
-them. It indexes them in the database engine and in OpenSearch (the node from
-build/search-node unless a URL is given) and times `search.service.run_search` (analysis,
-promoted results, corrections, facets, snippets) per engine.
+--keep-database) and imports the real agencies, sectors and procedures with
+`import_province_data`, so old unit names resolve as on a real site. It generates 14,000
+documents from the real procedure records in data/vn-tthc-commune-catalog: procedure titles
+varied by commune, bodies built from their steps and documents, and news pages about them.
+It indexes them in the database engine and in OpenSearch (the node from build/search-node
+unless a URL is given) and times `search.service.run_search` per engine: analysis, promoted
+results, corrections, facets and snippets.
 
 The 1,000 queries are drawn from the judgement list and variants of it (folded, upper case,
 NFD, the last two letters cut, one letter dropped), so many repeat. Before timing, every

@@ -122,8 +122,8 @@ def run_search(text, filters=None, page=1, per_page=PAGE_SIZE, engine=None, corr
 
     corrected_from = ""
     if correct and proposed and fold_query_key(proposed.text) != fold_query_key(parsed.text):
-        # A word that appears in no document matches nothing, so searching for its closest
-        # indexed word is always more useful; the page offers the typed query as a link.
+        # A word that no document contains matches nothing, so its closest indexed word is
+        # searched instead. The page offers the typed query as a link.
         corrected_from = parsed.text
         parsed = query_analysis.parse(proposed.text)
         pinned = promoted_for(parsed.text) or pinned

@@ -4,9 +4,9 @@ Lookup tables built from the database for query analysis, kept in each process's
 Query analysis reads the synonym and unit-name tables on every search. The unit-name table has
 thousands of entries, so fetching it from the shared cache (Redis in production) and
 unpickling it on every search costs more than the search itself. Each process therefore keeps
-its own copy. The shared cache holds only a version token per table: a change clears the
-table in the changing process and replaces the token, and other processes compare their token
-with the shared one at most every `CHECK_SECONDS` and rebuild when it differs.
+its own copy, and the shared cache holds only a version token per table. A change clears the
+table in the process that made it and replaces the token. Other processes compare their token
+with the shared one at most every `CHECK_SECONDS` and rebuild their copy when it differs.
 """
 
 import threading
@@ -19,7 +19,7 @@ CHECK_SECONDS = 5.0
 
 
 class PhraseTable(dict):
-    """A dict keyed by tuples of folded words, which also knows its longest key's length."""
+    """A dict keyed by tuples of folded words, with the length of its longest key in `longest`."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,13 +6,14 @@ facet may hold several values (`?sector=ho-tich&sector=viec-lam`), which widen t
 within that facet; different facets narrow it. Each facet's counts are computed with every
 other facet applied but not itself, so an option's count is the number of results a click on
 it gives. All counts come from one aggregate query that groups the procedures by every facet
-field, which gives a few hundred groups at 4,000 procedures. The counts per facet are sums over
-those groups. With the page of results and its channels, a listing costs three catalogue queries,
+field: one row per distinct combination of facet values (29 rows for the 92 real procedures,
+and no more for the benchmark's 4,000 copies of them). The counts per facet are sums over those
+rows, and the rows are cached until a procedure is published, unpublished, deleted or imported. With the page of results and its channels, a listing costs three catalogue queries,
 whatever the number of procedures, and nothing is queried per row.
 
 `agency` accepts a department's code, a commune's code, or the code or name of a unit retired
-in 2025. A department shows the procedures it owns; a commune or ward shows the commune-level
-procedures, which every commune performs; a retired unit is replaced by its current
+in 2025. A department shows the procedures it owns. A commune or ward shows the commune-level
+procedures, because every commune performs them. A retired unit is replaced by its current
 successors, with a note for the user.
 """
 
@@ -139,7 +140,7 @@ class Catalogue:
             self.predicates[name] = lambda row: not values or row["online_service_kind"] in values
             return Q(online_service_kind__in=values) if values else Q()
         if name == "sector":
-            ids = {self.sector_ids.get(slug) for slug in values}
+            ids = {self.sector_ids[slug] for slug in values if slug in self.sector_ids}
             self.predicates[name] = lambda row: not values or row["sector_id"] in ids
             return Q(sector__slug__in=values) if values else Q()
         return self._agency_filter(values)
@@ -212,10 +213,6 @@ class Catalogue:
             pairs.append(("page", page))
         query = urlencode(pairs)
         return f"{self.base_url}?{query}" if query else self.base_url
-
-    @property
-    def has_filters(self):
-        return any(self.selected.values())
 
     # Facets with counts.
 

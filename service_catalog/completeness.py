@@ -100,10 +100,6 @@ class CompletenessReport:
     rows: list
     departments: list
 
-    @property
-    def incomplete_count(self):
-        return len(self.rows)
-
 
 def build_report(queryset, department_code="", part=""):
     """

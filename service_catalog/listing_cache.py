@@ -52,7 +52,7 @@ def connect_signals():
     from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished
 
-    from .models import Agency, ProcedurePage
+    from .models import Agency, ProcedurePage, Sector
     from .presentation import clear_desks_cache
     from .signals import procedures_imported
 
@@ -64,3 +64,5 @@ def connect_signals():
     post_delete.connect(invalidate, sender=PageViewRestriction, dispatch_uid="catalogue-listing-restriction-deleted")
     post_save.connect(clear_desks_cache, sender=Agency, dispatch_uid="catalogue-desks-agency-saved")
     post_delete.connect(clear_desks_cache, sender=Agency, dispatch_uid="catalogue-desks-agency-deleted")
+    post_save.connect(clear_desks_cache, sender=Sector, dispatch_uid="catalogue-pages-sector-saved")
+    post_delete.connect(clear_desks_cache, sender=Sector, dispatch_uid="catalogue-pages-sector-deleted")

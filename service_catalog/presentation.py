@@ -1,12 +1,14 @@
 """Presentation of procedures on the public site: time limits, fees, receiving desks and JSON-LD."""
 
 import json
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -79,6 +81,7 @@ class Desk:
 
 
 DESKS_CACHE_KEY = "service_catalog:receiving-desks"
+AGENCY_DATA_VERSION_KEY = "service_catalog:agency-data-version"
 
 
 def _desk_agencies():
@@ -101,9 +104,19 @@ def _desk_agencies():
     return desks
 
 
+def agency_data_version():
+    """Return a token that `clear_desks_cache` replaces whenever agencies or sectors change."""
+    version = cache.get(AGENCY_DATA_VERSION_KEY)
+    if version is None:
+        cache.add(AGENCY_DATA_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(AGENCY_DATA_VERSION_KEY)
+    return version
+
+
 def clear_desks_cache(**kwargs):
-    """Signal receiver for Agency saves and deletes."""
+    """Signal receiver for agency and sector saves and deletes: forget desks and cached pages."""
     cache.delete(DESKS_CACHE_KEY)
+    cache.set(AGENCY_DATA_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def receiving_desks(page):
@@ -204,23 +217,75 @@ def json_ld_script(data):
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
+class ProcedureDisplay:
+    """
+    Everything the procedure page and the checklist show, each part fetched on first use.
+
+    The page template caches its rendered body, so on most requests none of these queries run.
+    """
+
+    def __init__(self, page, request):
+        self.page = page
+        self.request = request
+
+    @cached_property
+    def channels(self):
+        return list(self.page.channels.all())
+
+    @cached_property
+    def channel_groups(self):
+        return channels_by_kind(self.channels)
+
+    @cached_property
+    def channel_summaries(self):
+        return channel_summaries(self.channels)
+
+    @cached_property
+    def steps(self):
+        return list(self.page.steps.all())
+
+    @cached_property
+    def components(self):
+        return list(self.page.dossier_components.select_related("form_document"))
+
+    @cached_property
+    def results(self):
+        return list(self.page.results.all())
+
+    @cached_property
+    def legal_bases(self):
+        return list(self.page.legal_bases.all())
+
+    @cached_property
+    def implementing_agencies(self):
+        return list(self.page.implementing_agencies.all())
+
+    @cached_property
+    def desks(self):
+        return receiving_desks(self.page)
+
+    @property
+    def is_full_online(self):
+        return self.page.online_service_kind == OnlineServiceKind.FULL
+
+    @cached_property
+    def json_ld(self):
+        return json_ld_script(_json_ld(self.page, self.request, self.channels, self.desks))
+
+    @property
+    def checklist_url(self):
+        return reverse("service_catalog:checklist", args=[self.page.pk])
+
+    @property
+    def checklist_pdf_url(self):
+        return reverse("service_catalog:checklist_pdf", args=[self.page.pk])
+
+    @cached_property
+    def data_version(self):
+        """Token that changes when agencies or sectors change, for the page's cache keys."""
+        return agency_data_version()
+
+
 def procedure_context(page, request):
-    """Return everything the procedure page template shows, fetched once."""
-    channels = list(page.channels.all())
-    desks = receiving_desks(page)
-    return {
-        "channels": channels,
-        "channel_groups": channels_by_kind(channels),
-        "channel_summaries": channel_summaries(channels),
-        "steps": list(page.steps.all()),
-        "components": list(page.dossier_components.select_related("form_document")),
-        "results": list(page.results.all()),
-        "legal_bases": list(page.legal_bases.all()),
-        # Shown only when the published text is empty, so left unevaluated until then.
-        "implementing_agencies": page.implementing_agencies.all(),
-        "desks": desks,
-        "is_full_online": page.online_service_kind == OnlineServiceKind.FULL,
-        "json_ld": json_ld_script(_json_ld(page, request, channels, desks)),
-        "checklist_url": reverse("service_catalog:checklist", args=[page.pk]),
-        "checklist_pdf_url": reverse("service_catalog:checklist_pdf", args=[page.pk]),
-    }
+    """Return the template context of a procedure page: the page's ProcedureDisplay."""
+    return {"procedure": ProcedureDisplay(page, request)}

@@ -114,7 +114,7 @@ def _checklist_context(request, page):
             "page_full_url": url,
             "qr_svg": mark_safe(qr_svg),
             "is_abolished": page.publication_status == PublicationStatus.ABOLISHED,
-            "density": estimated_density(context["components"]),
+            "density": estimated_density(context["procedure"].components),
         }
     )
     return context

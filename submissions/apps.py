@@ -7,6 +7,8 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
+        from . import config_cache
         from .notifications import receivers
 
         receivers.connect()
+        config_cache.connect_signals()

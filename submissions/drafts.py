@@ -3,12 +3,14 @@
 import datetime
 import logging
 import uuid
+from dataclasses import dataclass
 
 from django.core import signing
-from django.db import transaction
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import DraftFile, UploadDraft
+from .models import Application, DraftFile, UploadDraft
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,110 @@ def draft_for(signed_token, purpose):
     return draft
 
 
+def posted_draft(signed_token, purpose):
+    """
+    Return the draft a form post names, unsaved when this is the form's first post.
+
+    A missing, forged or expired token, or a token of another form, gets a new unsaved draft.
+    One query reads a saved draft with the application created from it (see
+    `draft_application`); a second one reads its kept files, if it has any.
+    """
+    token = _unsign(signed_token, purpose)
+    if token is None:
+        return UploadDraft(purpose=purpose)
+    draft = UploadDraft.objects.filter(token=token).select_related("application").prefetch_related("files").first()
+    if draft is None:
+        return UploadDraft(token=token, purpose=purpose)
+    if draft.purpose != purpose:
+        return UploadDraft(purpose=purpose)
+    return draft
+
+
+def draft_application(draft):
+    """Return the application created from `draft`, or None."""
+    if draft.pk is None:
+        return None
+    try:
+        return draft.application
+    except ObjectDoesNotExist:
+        return None
+
+
+def save_draft(draft):
+    """
+    Store `draft` unless a row with its token exists, and set its primary key.
+
+    Two posts of the same new form (a double click) both end with the one row; a row that
+    belongs to another form gets the draft a new token.
+    """
+    while True:
+        inserted = _insert_unless_taken(draft)
+        if inserted:
+            return draft
+        found = UploadDraft.objects.get(token=draft.token)
+        if found.purpose == draft.purpose:
+            draft.pk = found.pk
+            draft.created_at = found.created_at
+            draft._state.adding = False
+            return draft
+        draft.token = uuid.uuid4()
+
+
+@dataclass
+class DraftClaim:
+    """The locked draft row of a form post, the application already created from it, and whether the row is new."""
+
+    draft: UploadDraft
+    application: Application = None
+    is_new: bool = False
+
+
+def claim_draft(draft):
+    """
+    Lock `draft`'s row for the current transaction, storing it first if it is unsaved.
+
+    Call it inside the transaction that creates the application: a second post of the same
+    form then waits for the first and finds its application. A row inserted here is new, so no
+    application and no kept file can exist for it yet.
+    """
+    if draft.pk is None and _insert_unless_taken(draft):
+        return DraftClaim(draft, is_new=True)
+
+    locked = UploadDraft.objects.select_for_update().filter(token=draft.token).first()
+    if locked is None or locked.purpose != draft.purpose:
+        # The token belongs to another form: this post starts a draft of its own.
+        draft.pk = None
+        draft.token = uuid.uuid4()
+        save_draft(draft)
+        return DraftClaim(draft, is_new=True)
+    return DraftClaim(locked, Application.objects.filter(draft=locked).first())
+
+
+def _insert_unless_taken(draft):
+    """Insert `draft` unless its token is taken (one statement, no error); return True if inserted."""
+    meta = UploadDraft._meta
+    table = connection.ops.quote_name(meta.db_table)
+    token_field = meta.get_field("token")
+    created_field = meta.get_field("created_at")
+    sql = (
+        f"INSERT INTO {table} (token, purpose, created_at) VALUES (%s, %s, %s) "
+        "ON CONFLICT (token) DO NOTHING RETURNING id"
+    )
+    params = [
+        token_field.get_db_prep_value(draft.token, connection),
+        draft.purpose,
+        created_field.get_db_prep_value(draft.created_at, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    draft.pk = row[0]
+    draft._state.adding = False
+    return True
+
+
 def keep_file(draft, slot, uploaded, content_type, stored_name):
     """Store an accepted upload in `draft` under `slot`, replacing the slot's earlier file."""
     with transaction.atomic():
@@ -77,7 +183,7 @@ def keep_file(draft, slot, uploaded, content_type, stored_name):
 
 
 def files_by_slot(draft):
-    if draft is None:
+    if draft is None or draft.pk is None:
         return {}
     return {kept.slot: kept for kept in draft.files.all()}
 

@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from service_catalog.models.procedures import TimeLimitUnit
 
+from .config_cache import configuration
+
 
 @functools.lru_cache(maxsize=64)
 def _public_holidays(year):
@@ -221,14 +223,32 @@ def _seconds(start, end):
 
 
 def calendar_for(agency):
-    """Return the working calendar of `agency` (None: the defaults) with the administrators' overrides."""
-    from .models import CalendarDay, OfficeHours
+    """
+    Return the working calendar of `agency` (an Agency, its id, or None for the defaults).
+
+    The calendar includes the administrators' extra days off and make-up working days. It is
+    kept per process until the calendar or the agency's office hours change (see config_cache).
+    """
+    agency_id = getattr(agency, "pk", agency)
+    return configuration.get(("calendar", agency_id), lambda: _load_calendar(agency_id))
+
+
+def _load_calendar(agency_id):
+    from .models import OfficeHours
 
     sessions = WorkingCalendar.default_sessions()
-    if agency is not None:
-        hours = OfficeHours.objects.filter(agency=agency).first()
+    if agency_id is not None:
+        hours = OfficeHours.objects.filter(agency_id=agency_id).first()
         if hours is not None:
             sessions = hours.sessions
+
+    days_off, working_days = configuration.get("calendar-days", _load_calendar_days)
+    return WorkingCalendar(sessions=tuple(sessions), days_off=days_off, working_days=working_days)
+
+
+def _load_calendar_days():
+    """Return (extra days off, make-up working days) from the administrators' CalendarDay table."""
+    from .models import CalendarDay
 
     days_off = set()
     working_days = set()
@@ -237,4 +257,4 @@ def calendar_for(agency):
             days_off.add(day)
         else:
             working_days.add(day)
-    return WorkingCalendar(sessions=tuple(sessions), days_off=frozenset(days_off), working_days=frozenset(working_days))
+    return frozenset(days_off), frozenset(working_days)

@@ -84,8 +84,8 @@ class SearchEngine:
     """
 
     name = "base"
-    # True when `search` answers `SearchRequest.suggest` in the same request, so callers need
-    # not call `suggest` first.
+    # True when `search` also returns the corrections that `SearchRequest.suggest` asks for, in
+    # the same request to the engine, so callers need not call `suggest` first.
     suggests_while_searching = False
 
     def __init__(self, config):

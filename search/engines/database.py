@@ -6,10 +6,10 @@ Documents live in `SearchDocument` with folded copies of their text (computed in
 groups of the query appear in its folded text (see `search.query`).
 
 On PostgreSQL a stored, generated tsvector over the folded text (title weight A, keywords B,
-body D) with a GIN index finds candidates, one statement per search returns the page, total and
-facets (see `postgres.py`), and `pg_trgm` proposes corrections for misspelt words. On SQLite the
-same conditions are LIKE patterns on space-padded folded text, the score is the same formula
-without the tsvector rank, and corrections come from `difflib`.
+body D) with a GIN index finds the candidates. One statement per search returns the page shown,
+the total and the facets (see `postgres.py`), and `pg_trgm` proposes corrections for misspelt
+words. On SQLite the same conditions are LIKE patterns on space-padded folded text, the score
+is the same formula without the tsvector rank, and corrections come from `difflib`.
 """
 
 import difflib
@@ -279,7 +279,7 @@ class DatabaseEngine(SearchEngine):
         return queryset.annotate(score=self._score(parsed))
 
     def _score(self, parsed):
-        """The score of `postgres.StatementBuilder` without the tsvector rank, as ORM expressions."""
+        """Return the score of `postgres.StatementBuilder` without the tsvector rank, as ORM expressions."""
         title_groups = []
         score = F("matched") * Value(MATCHED_GROUP)
         for group in parsed.groups:
@@ -377,7 +377,7 @@ class DatabaseRebuild(Rebuild):
     """
     A rebuild in place: documents are upserted, then those the rebuild did not write are deleted.
 
-    Every document keeps answering searches until its new version replaces it. A document
+    Searches find every document until its new version replaces it. A document
     whose `indexed_at` is older than the start of the rebuild was written by neither the
     rebuild nor an indexing task meanwhile, so its page is no longer indexable.
     """
@@ -424,4 +424,5 @@ def _exact_words(*texts):
 
 
 def _highlight_words(parsed):
-    return [word for group in parsed.groups for words in group.alternatives for word in words]
+    """Return the words to mark in snippets; an optional group (one letter being typed) would mark nearly every word."""
+    return [word for group in parsed.required_groups for words in group.alternatives for word in words]

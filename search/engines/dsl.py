@@ -12,6 +12,11 @@ folds the rest, "đ" included. Title and keywords also keep a diacritic-preservi
 ("exact") so exact matches rank first, and an edge n-gram subfield for partial words.
 Synonyms and unit names are expanded in the query (see `search.query`), so editing them in the
 admin takes effect without reindexing.
+
+One request returns the page of hits with their bodies, the facet counts and the spelling
+suggestions. Snippets are marked in Python by `search.snippets`, as on the database engine:
+on long bodies the unified highlighter took more time on the node than the rest of the
+request (measured with bench/search.py's corpus of 14,000 documents).
 """
 
 import datetime
@@ -21,7 +26,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from ..snippets import highlight
 from ..spelling import pick_correction
@@ -31,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 FACET_FIELDS = ("type", "audience", "sector", "agency", "level", "online")
 TEXT_FIELDS = ["title^3", "keywords^1.5", "body"]
-SNIPPET_LENGTH = 220
 BULK_TIMEOUT_SECONDS = 120
 BULK_CHUNK_SIZE = 200
 
@@ -188,34 +191,8 @@ class QueryBuilder:
             should=boosters,
         )
 
-    def _highlight_query(self, parsed):
-        """
-        Return the query that marks words in snippets: typed words and synonyms.
-
-        It uses term, wildcard and span queries on `body` itself. Phrase and prefix queries
-        would be answered from the `index_phrases` and `index_prefixes` subfields, whose
-        matches the highlighter cannot place in the body text.
-        """
-        Q = self.dsl.Q
-        clauses = []
-        for group in parsed.groups:
-            for words in group.alternatives:
-                clauses.append(self._highlight_clause(words, group.prefix))
-        return Q("bool", should=clauses)
-
-    def _highlight_clause(self, words, prefix):
-        Q = self.dsl.Q
-        if len(words) == 1:
-            if prefix:
-                return Q("wildcard", body={"value": f"{words[0]}*"})
-            return Q("term", body=words[0])
-        terms = [{"span_term": {"body": word}} for word in words]
-        if prefix:
-            terms[-1] = {"span_multi": {"match": {"wildcard": {"body": {"value": f"{words[-1]}*"}}}}}
-        return Q("span_near", clauses=terms, slop=0, in_order=True)
-
     def search(self, request):
-        """Return the Search for a SearchRequest (query, filters, facets, highlight, page)."""
+        """Return the Search for a SearchRequest (query, filters, facets, suggestions, page)."""
         Q, A = self.dsl.Q, self.dsl.A
         search = self.dsl.Search(index=self.index)
 
@@ -234,19 +211,11 @@ class QueryBuilder:
                 boost_mode="multiply",
             )
             search = search.query(Q("bool", must=[scored], filter=filters))
-            search = search.highlight_options(
-                encoder="html",
-                pre_tags=["<mark>"],
-                post_tags=["</mark>"],
-                fragment_size=SNIPPET_LENGTH,
-                number_of_fragments=1,
-                no_match_size=SNIPPET_LENGTH,
-            ).highlight("body", highlight_query=self._highlight_query(request.query).to_dict())
 
         for facet in FACET_FIELDS:
             search.aggs.bucket(facet, A("terms", field=f"facets.{facet}", size=FACET_SIZE))
 
-        search = search.source(["page_id", "title", "url", "content_type", "date"]).extra(track_total_hits=True)
+        search = search.source(["page_id", "title", "url", "content_type", "date", "body"]).extra(track_total_hits=True)
         if request.suggest:
             search = self.add_suggestions(search, _correctable_text(request.query))
         # extra() rather than slicing: the two DSLs render a slice starting at 0 differently.
@@ -293,8 +262,8 @@ class DSLEngine(SearchEngine):
         self.name = library_name
         self.dsl = importlib.import_module(self.library.dsl)
         self.helpers = importlib.import_module(self.library.helpers)
-        # Searches and writes go through an alias; the concrete indices behind it carry a
-        # timestamp, so a rebuild can fill a new one and switch the alias to it in one step.
+        # Searches and writes go through an alias. The concrete index behind it has a timestamp
+        # in its name, so a rebuild can fill a new one and switch the alias to it in one step.
         self.index = f"{config.get('INDEX_PREFIX') or 'portal'}-documents"
         # Alias of the index a rebuild is filling; writes go there too while it exists.
         self.rebuild_alias = f"{self.index}-rebuilding"
@@ -327,7 +296,7 @@ class DSLEngine(SearchEngine):
         return bool(self.client.indices.exists(index=self.index)) and not self.client.indices.exists_alias(name=self.index)
 
     def _write_targets(self):
-        """The alias, and the index being rebuilt when a rebuild is running."""
+        """Return the alias and, while a rebuild runs, the index that the rebuild fills."""
         return [self.index, *sorted(self._indices_of(self.rebuild_alias))]
 
     # Writing
@@ -418,18 +387,17 @@ class DSLEngine(SearchEngine):
         # The request cache keeps results of repeated queries until the next refresh changes
         # the index; size > 0 requests are cached only when asked for explicitly.
         response = self.builder.search(request).using(self.client).params(request_cache=True).execute()
-        words = [word for group in request.query.groups for words in group.alternatives for word in words]
+        words = [word for group in request.query.required_groups for words in group.alternatives for word in words]
         hits = []
         for hit in response.hits:
-            fragments = getattr(getattr(hit.meta, "highlight", None), "body", None)
-            snippet = fragments[0] if fragments else highlight("", words)
+            snippet = highlight(getattr(hit, "body", "") or "", words)
             hits.append(
                 Hit(
                     page_id=int(hit.page_id),
                     title=hit.title,
                     url=hit.url,
                     content_type=hit.content_type,
-                    snippet=_safe(snippet),
+                    snippet=snippet,
                     date=_date(getattr(hit, "date", None)),
                     score=float(hit.meta.score or 0.0),
                 )
@@ -547,11 +515,6 @@ class AliasRebuild(Rebuild):
 def _correctable_text(query):
     """Return the words that spelling correction may replace, once each, space-separated."""
     return " ".join(dict.fromkeys(word for _, word in query.correctable()))
-
-
-def _safe(html):
-    """Mark a highlight fragment safe: the index escapes text itself (encoder "html")."""
-    return mark_safe(html)
 
 
 def _date(value):

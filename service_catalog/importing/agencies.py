@@ -85,10 +85,6 @@ class AgencyImportResult:
     unchanged: int = 0
     by_key: dict = field(default_factory=dict)
 
-    @property
-    def total(self):
-        return len(self.by_key)
-
 
 def _synced_fields(values):
     return sorted({*values, *_DERIVED_FIELDS} - _CREATION_ONLY_FIELDS)

@@ -110,10 +110,6 @@ class ProcedureImportResult:
     unparsed_time_limit_texts: dict = field(default_factory=dict)
     sectors_created: int = 0
 
-    @property
-    def imported(self):
-        return len(self.created) + len(self.updated) + self.unchanged
-
 
 def title_and_full_name(name):
     """Return (title, full name): the title is cut at a word before 255 characters when needed."""

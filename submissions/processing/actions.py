@@ -3,8 +3,10 @@ Actions on an application: the only code that changes its status.
 
 `perform` runs one action in one transaction. It locks the application and compares the version
 the officer saw with the current one, so a stale version raises StaleApplication and changes
-nothing (optimistic locking). It then checks the rule, applies the action, bumps the version,
-writes the append-only event with its attachments and sends `signals.status_changed`.
+nothing (optimistic locking). It then checks the rule, applies the action in memory, bumps the
+version, writes the changed rows, the append-only event with its attachments, and sends
+`signals.status_changed`. `perform_on_new` applies an action to an application that the current
+transaction is creating (the desk's verdict at intake), leaving the writes to the caller.
 """
 
 import datetime
@@ -55,12 +57,21 @@ class InvalidActionInput(ActionError):
 
 @dataclass
 class FileInput:
-    """A file handed to an action: a name, its checked content type and a Django File."""
+    """
+    A file handed to an action or an intake: the original name, the checked content type and the file.
+
+    `file` is the storage name of a file already stored (a draft's kept file), or an uploaded
+    File that the intake stores once, directly under the application documents' path.
+    """
 
     name: str
     content_type: str
     file: object
     size: int
+
+    @property
+    def is_stored(self):
+        return isinstance(self.file, str)
 
 
 @dataclass
@@ -73,6 +84,16 @@ class SupplementItemInput:
 @dataclass
 class Outcome:
     data: dict = field(default_factory=dict)
+
+
+@dataclass
+class PendingEvent:
+    """An action applied in memory: its unsaved event, the status it left and the files to attach."""
+
+    event: ApplicationEvent
+    from_status: int
+    version: int
+    attachments: tuple = ()
 
 
 def actor_name(user):
@@ -96,9 +117,16 @@ def _lock(application_id, expected_version):
             )
     return (
         Application.objects.select_for_update(of=("self",))
-        .select_related("current_step", "current_agency", "receiving_agency", "processing_agency", "procedure")
+        .select_related("current_agency", "receiving_agency", "processing_agency", "procedure")
         .get(pk=application_id)
     )
+
+
+def _checked_note(action, note):
+    note = (note or "").strip()
+    if RULES[action].note_required and not note:
+        raise InvalidActionInput(_("Write a note: this action needs a reason the record can show."))
+    return note
 
 
 def perform(
@@ -122,17 +150,18 @@ def perform(
     InvalidActionInput.
     """
     now = now or timezone.now()
-    note = (note or "").strip()
-    if RULES[action].note_required and not note:
-        raise InvalidActionInput(_("Write a note: this action needs a reason the record can show."))
+    note = _checked_note(action, note)
 
     with transaction.atomic():
         locked = _lock(application.pk, expected_version)
-        steps = step_ops.ordered_steps(locked)
-        reason = denial_reason(locked, action, user, steps)
+        state = step_ops.WorkflowState.load(locked)
+        reason = denial_reason(locked, action, user, state.steps)
         if reason:
             raise ActionNotAllowed(reason)
-        return _apply(locked, action, user, steps, note, is_internal, attachments, now, params)
+        pending = _change(state, action, user, note, is_internal, tuple(attachments), now, params)
+        _save(state)
+        write_events([pending])
+        return pending.event
 
 
 def perform_as_applicant(application, action, *, note="", now=None, **params):
@@ -144,20 +173,38 @@ def perform_as_applicant(application, action, *, note="", now=None, **params):
         locked = _lock(application.pk, None)
         if locked.status != S.SUPPLEMENT_REQUESTED:
             raise ActionNotAllowed(_("This application is not waiting for documents from you."))
-        steps = step_ops.ordered_steps(locked)
-        return _apply(locked, action, None, steps, note, False, (), now, params)
+        state = step_ops.WorkflowState.load(locked)
+        pending = _change(state, action, None, note, False, (), now, params)
+        _save(state)
+        write_events([pending])
+        return pending.event
 
 
-def _apply(application, action, user, steps, note, is_internal, attachments, now, params):
+def perform_on_new(state, action, user, *, note="", is_internal=True, now, **params):
+    """
+    Take `action` as `user`, in memory, on an application that the current transaction is creating.
+
+    The same rule applies as in `perform`. No lock is needed: no other transaction sees the
+    application before this one commits. Returns the PendingEvent; the caller saves `state` and
+    the application, then writes the event with `write_events`.
+    """
+    note = _checked_note(action, note)
+    reason = denial_reason(state.application, action, user, state.steps)
+    if reason:
+        raise ActionNotAllowed(reason)
+    return _change(state, action, user, note, is_internal, (), now, params)
+
+
+def _change(state, action, user, note, is_internal, attachments, now, params):
+    """Apply `action` to the application and its steps in memory; return the unsaved event."""
+    application = state.application
     from_status = application.status
     step_before = application.current_step
 
-    outcome = HANDLERS[action](application, user=user, steps=steps, now=now, note=note, **params)
-
+    outcome = HANDLERS[action](application, state=state, user=user, now=now, note=note, **params)
     application.version += 1
-    application.save()
 
-    event = ApplicationEvent.objects.create(
+    event = ApplicationEvent(
         application=application,
         at=now,
         action=action,
@@ -172,31 +219,53 @@ def _apply(application, action, user, steps, note, is_internal, attachments, now
         is_internal=is_internal,
         data=outcome.data,
     )
-    for attachment in attachments:
-        EventAttachment.objects.create(
-            event=event,
+    return PendingEvent(event, from_status, application.version, attachments)
+
+
+def _save(state):
+    state.save()
+    state.application.save()
+
+
+def write_events(pending_events):
+    """
+    Insert the events in order with their attachments, then send `status_changed` for each.
+
+    The application and the steps the events name must be saved already.
+    """
+    ApplicationEvent.objects.bulk_create([pending.event for pending in pending_events])
+    attachments = [
+        EventAttachment(
+            event=pending.event,
             file=attachment.file,
             original_name=attachment.name,
             content_type=attachment.content_type,
             size=attachment.size,
         )
+        for pending in pending_events
+        for attachment in pending.attachments
+    ]
+    if attachments:
+        EventAttachment.objects.bulk_create(attachments)
 
-    logger.info(
-        "Application id=%s action=%s status %s->%s version=%s",
-        application.pk,
-        action,
-        from_status,
-        application.status,
-        application.version,
-    )
-    status_changed.send(
-        sender=Application,
-        application=application,
-        event=event,
-        from_status=from_status,
-        to_status=application.status,
-    )
-    return event
+    for pending in pending_events:
+        event = pending.event
+        application = event.application
+        logger.info(
+            "Application id=%s action=%s status %s->%s version=%s",
+            application.pk,
+            event.action,
+            pending.from_status,
+            event.to_status,
+            pending.version,
+        )
+        status_changed.send(
+            sender=Application,
+            application=application,
+            event=event,
+            from_status=pending.from_status,
+            to_status=event.to_status,
+        )
 
 
 def _user_agency(user, application):
@@ -208,31 +277,31 @@ def _user_agency(user, application):
 # The clock
 
 
-def start_clock(application, now, steps=None):
+def start_clock(application, now, state):
     """Start the legal time limit at `now` and compute the appointment and step deadlines."""
-    calendar = calendar_for(application.receiving_agency)
+    calendar = calendar_for(application.receiving_agency_id)
     application.clock_started_at = now
     application.due_at = calendar.due_at(now, application.time_limit_value, application.time_limit_unit)
     application.paused_at = None
-    step_ops.schedule_steps(application, steps)
+    step_ops.schedule_steps(state)
 
 
-def _resume_clock(application, now, steps):
+def _resume_clock(application, now, state):
     """Restart the clock stopped for a supplement, giving back the time that was left."""
-    calendar = calendar_for(application.receiving_agency)
+    calendar = calendar_for(application.receiving_agency_id)
     paused_at = application.paused_at
     unit = application.time_limit_unit
     old_due = application.due_at
 
     application.due_at = calendar.resume(old_due, paused_at, now, unit)
-    for step in steps:
+    for step in state.steps:
         if step.finished_at is None and step.due_at is not None:
             step.due_at = calendar.resume(step.due_at, paused_at, now, unit)
-    step_ops.ApplicationStep.objects.bulk_update(steps, ["due_at"])
-    stint = step_ops.open_stint(application)
+            state.step_changed(step, "due_at")
+    stint = state.open_stint
     if stint is not None and stint.due_at is not None:
         stint.due_at = calendar.resume(stint.due_at, paused_at, now, unit)
-        stint.save(update_fields=["due_at"])
+        state.stint_changed(stint)
 
     application.paused_at = None
     return {
@@ -242,42 +311,43 @@ def _resume_clock(application, now, steps):
     }
 
 
-def _finish(application, user, now, status):
+def _finish(application, state, user, now, status):
     """Close the application in a final status: no current step, no agency holding time any more."""
     if application.current_step is not None and application.current_step.finished_at is None:
-        step_ops.finish_step(application.current_step, user, now)
+        step_ops.finish_step(state, application.current_step, user, now)
     application.status = status
     application.finished_at = application.finished_at or now
     application.paused_at = None
     application.current_step = None
-    step_ops.close_stint(application, now)
+    step_ops.close_stint(state, now)
 
 
 def _handover_data(handover):
     return {"handover": handover} if handover else {}
 
 
-# Handlers: each changes the application in memory (saved by _apply) and returns the event details.
+# Handlers: each changes the application and its WorkflowState in memory (saved by the caller)
+# and returns the event details. Only the supplement handlers write their own rows.
 
 
-def _accept(application, *, user, steps, now, **_params):
+def _accept(application, *, state, user, now, **_params):
     application.status = S.RECEIVED
     application.received_at = now
     if application.clock_started_at is None:
-        start_clock(application, now, steps)
+        start_clock(application, now, state)
 
-    step_ops.finish_step(application.current_step, user, now)
-    following = step_ops.next_step(application, steps)
-    handover = step_ops.enter_step(application, following, now, steps) if following else None
+    step_ops.finish_step(state, application.current_step, user, now)
+    following = step_ops.next_step(application, state.steps)
+    handover = step_ops.enter_step(state, following, now) if following else None
     return Outcome(_handover_data(handover))
 
 
-def _refuse(application, *, user, now, **_params):
-    _finish(application, user, now, S.REFUSED)
+def _refuse(application, *, state, user, now, **_params):
+    _finish(application, state, user, now, S.REFUSED)
     return Outcome()
 
 
-def _request_supplement(application, *, user, steps, now, note, items=(), **_params):
+def _request_supplement(application, *, state, user, now, note, items=(), **_params):
     if not items:
         raise InvalidActionInput(_("List at least one document the applicant must supply, each with its reason."))
 
@@ -312,7 +382,7 @@ def _request_supplement(application, *, user, steps, now, note, items=(), **_par
         # An incomplete dossier is not received: the time limit starts again once it is complete.
         application.clock_started_at = None
         application.due_at = None
-        step_ops.schedule_steps(application, steps)
+        step_ops.schedule_steps(state)
     else:
         application.paused_at = now
 
@@ -334,7 +404,7 @@ def pending_supplement(application):
     return application.supplement_requests.filter(fulfilled_at__isnull=True).order_by("-sequence").first()
 
 
-def _supplement_received(application, *, user, steps, now, files=None, **_params):
+def _supplement_received(application, *, state, user, now, files=None, **_params):
     request = pending_supplement(application)
     if request is None:
         raise InvalidActionInput(_("No supplement request is open for this application."))
@@ -356,15 +426,15 @@ def _supplement_received(application, *, user, steps, now, files=None, **_params
     application.status = request.resume_status
     data = {"supplement_request": request.pk, "sequence": request.sequence}
     if request.stage == SupplementRequest.Stage.RECEIPT:
-        start_clock(application, now, steps)
+        start_clock(application, now, state)
         data["new_due_at"] = application.due_at.isoformat() if application.due_at else None
     else:
-        data.update(_resume_clock(application, now, steps))
+        data.update(_resume_clock(application, now, state))
     return Outcome(data)
 
 
 def replace_document(application, component, component_name, file_input, uploader, now):
-    """Attach `file_input` as the component's file, marking the files it replaces."""
+    """Attach `file_input` (a stored file) as the component's file, marking the files it replaces."""
     document = ApplicationDocument.objects.create(
         application=application,
         component=component,
@@ -388,41 +458,41 @@ def _start_processing(application, **_params):
     return Outcome()
 
 
-def _forward(application, *, user, steps, now, **_params):
-    step_ops.finish_step(application.current_step, user, now)
-    following = step_ops.next_step(application, steps)
-    handover = step_ops.enter_step(application, following, now, steps)
+def _forward(application, *, state, user, now, **_params):
+    step_ops.finish_step(state, application.current_step, user, now)
+    following = step_ops.next_step(application, state.steps)
+    handover = step_ops.enter_step(state, following, now)
     return Outcome({"to_step": following.name, **_handover_data(handover)})
 
 
-def _send_back(application, *, steps, now, **_params):
+def _send_back(application, *, state, now, **_params):
     current = application.current_step
     current.started_at = None
-    current.save(update_fields=["started_at"])
-    preceding = step_ops.previous_step(application, steps)
-    handover = step_ops.enter_step(application, preceding, now, steps)
+    state.step_changed(current, "started_at")
+    preceding = step_ops.previous_step(application, state.steps)
+    handover = step_ops.enter_step(state, preceding, now)
     return Outcome({"to_step": preceding.name, **_handover_data(handover)})
 
 
-def _complete(application, *, user, steps, now, **_params):
-    step_ops.finish_step(application.current_step, user, now)
-    following = step_ops.next_step(application, steps)
+def _complete(application, *, state, user, now, **_params):
+    step_ops.finish_step(state, application.current_step, user, now)
+    following = step_ops.next_step(application, state.steps)
     application.status = S.DONE
     application.finished_at = now
     if following is None:
         application.current_step = None
-        step_ops.close_stint(application, now)
+        step_ops.close_stint(state, now)
         return Outcome()
-    handover = step_ops.enter_step(application, following, now, steps)
+    handover = step_ops.enter_step(state, following, now)
     return Outcome(_handover_data(handover))
 
 
-def _return_result(application, *, user, now, **_params):
-    step_ops.finish_step(application.current_step, user, now)
+def _return_result(application, *, state, user, now, **_params):
+    step_ops.finish_step(state, application.current_step, user, now)
     application.status = S.RETURNED
     application.returned_at = now
     application.current_step = None
-    step_ops.close_stint(application, now)
+    step_ops.close_stint(state, now)
     return Outcome()
 
 
@@ -443,25 +513,25 @@ def _payment_received(application, **_params):
     return Outcome()
 
 
-def _withdraw(application, *, user, now, **_params):
-    _finish(application, user, now, S.WITHDRAWN)
+def _withdraw(application, *, state, user, now, **_params):
+    _finish(application, state, user, now, S.WITHDRAWN)
     return Outcome()
 
 
-def _stop(application, *, user, now, **_params):
-    _finish(application, user, now, S.STOPPED)
+def _stop(application, *, state, user, now, **_params):
+    _finish(application, state, user, now, S.STOPPED)
     return Outcome()
 
 
-def _set_appointment(application, *, steps, due_at=None, **_params):
+def _set_appointment(application, *, state, due_at=None, **_params):
     if due_at is None:
         raise InvalidActionInput(_("Enter the appointment date and time."))
     if isinstance(due_at, datetime.date) and not isinstance(due_at, datetime.datetime):
-        due_at = calendar_for(application.receiving_agency).close_of(due_at)
+        due_at = calendar_for(application.receiving_agency_id).close_of(due_at)
     if due_at <= application.clock_started_at:
         raise InvalidActionInput(_("The appointment must be after the time the dossier was received."))
     application.due_at = due_at
-    step_ops.schedule_steps(application, steps)
+    step_ops.schedule_steps(state)
     return Outcome({"due_at": due_at.isoformat()})
 
 

@@ -10,13 +10,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from service_catalog.models import ProcedurePage
-
-from ..drafts import draft_for, files_by_slot, keep_file, new_token, sign_draft
+from ..drafts import (
+    draft_application,
+    draft_for,
+    files_by_slot,
+    keep_file,
+    new_token,
+    posted_draft,
+    save_draft,
+    sign_draft,
+)
 from ..forms.public import ApplicationForm, SupplementForm, component_field_name
 from ..models import Action, Application
 from ..processing.actions import ActionError, FileInput, pending_supplement, perform_as_applicant
 from ..processing.intake import Applicant, processing_agency_for, submit_online
+from ..procedures import published_procedure
 from ..validators import stored_file_name
 
 logger = logging.getLogger(__name__)
@@ -39,7 +47,7 @@ def supplement_url(application, request):
 
 
 def _online_procedure(procedure_id):
-    procedure = ProcedurePage.objects.live().public().filter(pk=procedure_id).first()
+    procedure = published_procedure(procedure_id, public_only=True)
     if procedure is None:
         raise Http404("No published procedure with this id.")
     return procedure
@@ -56,6 +64,21 @@ def _keep_uploads(form, draft, field_names):
             kept[name] = keep_file(draft, name, uploaded, uploaded.checked_content_type, stored_name)
     form.kept_files = kept
     return kept
+
+
+def _new_uploads(form):
+    """Return {DossierComponent: FileInput} for the files uploaded with this post of the form."""
+    uploads = {}
+    for component in form.components:
+        uploaded = form.cleaned_data.get(component_field_name(component))
+        if uploaded:
+            uploads[component] = FileInput(
+                name=uploaded.name[:255],
+                content_type=uploaded.checked_content_type,
+                file=uploaded,
+                size=uploaded.size,
+            )
+    return uploads
 
 
 def _apply_context(procedure, form, draft_token):
@@ -78,16 +101,16 @@ def apply(request, procedure_id):
         form = ApplicationForm(procedure=procedure)
         return render(request, "submissions/apply.html", _apply_context(procedure, form, new_token(purpose)))
 
-    draft = draft_for(request.POST.get("draft"), purpose)
-    existing = Application.objects.filter(draft=draft).first()
+    draft = posted_draft(request.POST.get("draft"), purpose)
+    existing = draft_application(draft)
     if existing is not None:
         return redirect(receipt_url(existing))
 
     form = ApplicationForm(request.POST, request.FILES, procedure=procedure, kept_files=files_by_slot(draft))
-    is_valid = form.is_valid()
-    _keep_uploads(form, draft, [component_field_name(component) for component in form.components])
-
-    if not is_valid:
+    if not form.is_valid():
+        # Keep every file that passed its own checks, so the applicant does not upload it again.
+        save_draft(draft)
+        _keep_uploads(form, draft, [component_field_name(component) for component in form.components])
         return render(request, "submissions/apply.html", _apply_context(procedure, form, sign_draft(draft)), status=400)
 
     data = form.cleaned_data
@@ -104,10 +127,11 @@ def apply(request, procedure_id):
             applicant=applicant,
             processing_agency=processing_agency_for(procedure, data.get("commune")),
             draft=draft,
+            files=_new_uploads(form),
         )
     except IntegrityError:
         # A second post of the same form won the race on the draft; show the application it created.
-        application = Application.objects.filter(draft=draft).first()
+        application = Application.objects.filter(draft__token=draft.token).first()
         if application is None:
             raise
     return redirect(receipt_url(application))

@@ -4,6 +4,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,9 +15,18 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.roles import Role, has_role, staff_agency
-from service_catalog.models import ProcedurePage
+from service_catalog.models import StaffProfile
 
-from ..drafts import draft_for, files_by_slot, keep_file, new_token, sign_draft
+from ..drafts import (
+    draft_application,
+    draft_for,
+    files_by_slot,
+    keep_file,
+    new_token,
+    posted_draft,
+    save_draft,
+    sign_draft,
+)
 from ..forms.staff import IntakeForm, ProcedureChoiceForm, StatisticsForm, action_form_class
 from ..models import (
     AccessLog,
@@ -38,6 +48,7 @@ from ..processing.actions import (
 )
 from ..processing.intake import Applicant, Decision, processing_agency_for, record_intake
 from ..processing.rules import STAFF_ROLES, allowed_actions
+from ..procedures import published_procedure
 from ..stats import agency_statistics, totals
 from ..validators import format_phone, stored_file_name
 from ..working_time import calendar_for
@@ -286,6 +297,10 @@ class IntakeMixin(WagtailAdminTemplateMixin):
     def dispatch(self, request, *args, **kwargs):
         if not has_role(request.user, Role.DESK_OFFICER):
             raise PermissionDenied(_("Only desk officers record paper applications."))
+        # One query for the profile and its agency; `staff_agency` then reads them from the user.
+        prefetch_related_objects(
+            [request.user], Prefetch("staff_profile", queryset=StaffProfile.objects.select_related("agency"))
+        )
         self.agency = staff_agency(request.user)
         if self.agency is None:
             raise PermissionDenied(_("Your account is not linked to an agency; ask an administrator to set it."))
@@ -309,7 +324,9 @@ class IntakeFormView(IntakeMixin, TemplateView):
     template_name = "submissions/admin/intake_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.procedure = get_object_or_404(ProcedurePage.objects.live(), pk=kwargs["procedure_id"])
+        self.procedure = published_procedure(kwargs["procedure_id"], public_only=False)
+        if self.procedure is None:
+            raise Http404("No published procedure with this id.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -323,8 +340,8 @@ class IntakeFormView(IntakeMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, draft_token=new_token(self._purpose())))
 
     def post(self, request, *args, **kwargs):
-        draft = draft_for(request.POST.get("draft"), self._purpose())
-        existing = Application.objects.filter(draft=draft).first()
+        draft = posted_draft(request.POST.get("draft"), self._purpose())
+        existing = draft_application(draft)
         if existing is not None:
             messages.info(request, _("This dossier was already recorded with code %(code)s.") % {"code": existing.code})
             return redirect("submissions_admin:detail", pk=existing.pk)
@@ -335,18 +352,12 @@ class IntakeFormView(IntakeMixin, TemplateView):
             officer_agency=self.agency,
             kept_files=files_by_slot(draft),
         )
-        is_valid = form.is_valid()
-        kept = self._keep_scans(form, draft)
-        if not is_valid:
-            messages.error(request, _("The dossier was not recorded; correct the fields marked below."))
-            return self.render_to_response(self.get_context_data(form=form, draft_token=sign_draft(draft)), status=400)
+        if not form.is_valid():
+            return self._rerender_keeping_scans(
+                form, draft, _("The dossier was not recorded; correct the fields marked below.")
+            )
 
         data = form.cleaned_data
-        files = {
-            component: _file_inputs([kept[form.scan_name(component)]])[0]
-            for component in form.components
-            if form.scan_name(component) in kept
-        }
         try:
             application = record_intake(
                 procedure=self.procedure,
@@ -361,16 +372,14 @@ class IntakeFormView(IntakeMixin, TemplateView):
                 officer=request.user,
                 receiving_agency=self.agency,
                 processing_agency=processing_agency_for(self.procedure, data.get("commune")),
-                files=files,
+                files=self._scans(form),
                 decision=data["decision"],
                 supplement_items=self._supplement_items(form),
                 note=data.get("note", ""),
                 draft=draft,
             )
         except ActionError as error:
-            messages.error(request, error.message)
-            return self.render_to_response(self.get_context_data(form=form, draft_token=sign_draft(draft)), status=400)
-        draft.files.all().delete()
+            return self._rerender_keeping_scans(form, draft, error.message)
 
         messages.success(
             request,
@@ -382,6 +391,30 @@ class IntakeFormView(IntakeMixin, TemplateView):
             % {"code": application.code},
         )
         return redirect("submissions_admin:detail", pk=application.pk)
+
+    def _rerender_keeping_scans(self, form, draft, message):
+        """Show the form again with `message`; every scan that passed its checks is kept in the draft."""
+        save_draft(draft)
+        self._keep_scans(form, draft)
+        messages.error(self.request, message)
+        return self.render_to_response(self.get_context_data(form=form, draft_token=sign_draft(draft)), status=400)
+
+    def _scans(self, form):
+        """Return {DossierComponent: FileInput}: the scan posted now, else the one kept in the draft."""
+        scans = {}
+        for component in form.components:
+            name = form.scan_name(component)
+            uploaded = form.cleaned_data.get(name)
+            if uploaded:
+                scans[component] = FileInput(
+                    name=uploaded.name[:255],
+                    content_type=uploaded.checked_content_type,
+                    file=uploaded,
+                    size=uploaded.size,
+                )
+            elif name in form.kept_files:
+                scans[component] = _file_inputs([form.kept_files[name]])[0]
+        return scans
 
     def _keep_scans(self, form, draft):
         cleaned = getattr(form, "cleaned_data", {})

@@ -115,6 +115,17 @@ def opensearch_url():
     shutil.rmtree(scratch, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_query_tables():
+    """Query analysis keeps synonyms, unit names and promoted queries in memory; each test starts afresh."""
+    from search import agencies, synonyms
+    from search.service import PROMOTED_QUERIES
+
+    for clear in (synonyms.clear_cache, agencies.clear_cache, PROMOTED_QUERIES.clear):
+        clear()
+    yield
+
+
 def _use_engine(settings_fixture, config):
     from search.engines import get_engine, reset_engines
 

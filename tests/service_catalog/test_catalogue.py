@@ -190,3 +190,10 @@ def test_abolished_procedures_left_out(catalogue, client):
     assert _results(response).paginator.count == 26
     assert page.pk not in {item.pk for item in _results(response).object_list}
     assert re.search(r"26", response.content.decode())
+
+
+def test_unknown_sector_matches_nothing(catalogue, client):
+    response = client.get(CATALOGUE, {"sector": "khong-co-linh-vuc"})
+
+    assert _results(response).paginator.count == 0
+    assert list(_results(response).object_list) == []

@@ -154,3 +154,46 @@ def test_page_in_english(sample_catalogue, client, settings):
     html = unescape(response.content.decode())
     assert "What to bring" in html
     assert "Apply online" in html
+
+
+def test_cached_page_follows_publishing(sample_catalogue, client):
+    page = ProcedurePage.objects.get(national_code="1.001193")
+    first = _html(client, page)
+    components = list(page.dossier_components.all())
+    components[0].name = "Tờ khai theo mẫu mới"
+    page.dossier_components = components
+    page.save_revision().publish()
+
+    second = _html(client, ProcedurePage.objects.get(pk=page.pk))
+
+    assert "Tờ khai theo mẫu mới" not in first
+    assert "Tờ khai theo mẫu mới" in second
+
+
+def test_cached_page_follows_agency_changes(sample_catalogue, client):
+    from service_catalog.models import Agency
+
+    page = ProcedurePage.objects.get(national_code="1.014199")
+    first = _html(client, page)
+    centre = Agency.objects.get(kind=Agency.Kind.SERVICE_CENTRE)
+    centre.address = "Số 20 đường Trường Thi, tỉnh Nghệ An"
+    centre.save()
+
+    second = _html(client, page)
+
+    assert "Số 20 đường Trường Thi, tỉnh Nghệ An" not in first
+    assert "Số 20 đường Trường Thi, tỉnh Nghệ An" in second
+
+
+def test_preview_is_not_cached(sample_catalogue, client, django_user_model):
+    page = ProcedurePage.objects.get(national_code="1.001193")
+    _html(client, page)
+    admin = django_user_model.objects.create_superuser("xem-truoc", "it@example.org", "correct-horse-battery")
+    client.force_login(admin)
+    page.title = "Khai sinh (bản nháp)"
+    page.save_revision()
+
+    response = client.get(f"/quan-tri/pages/{page.pk}/view_draft/")
+
+    assert response.status_code == 200
+    assert "Khai sinh (bản nháp)" in response.content.decode()
