@@ -14,6 +14,7 @@ import time
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 
 CHECK_SECONDS = 5.0
 
@@ -53,7 +54,18 @@ class CachedTable:
             return self._table
 
     def clear(self, **kwargs):
-        """Drop this process's copy and make every other process rebuild its own."""
+        """
+        Drop this process's copy and make every other process rebuild its own, now and again
+        when the current transaction commits.
+
+        The change is visible to this process at once, but other processes that rebuild before
+        the commit still read the old rows, so the second clear makes them rebuild once more.
+        Signal handlers take `**kwargs`.
+        """
+        self._clear()
+        transaction.on_commit(self._clear)
+
+    def _clear(self):
         with self._lock:
             self._table = None
         cache.set(self.version_key, uuid.uuid4().hex, None)

@@ -9,8 +9,10 @@ on its next read. With the local-memory cache (no REDIS_URL) the version is per 
 change made in one process reaches the others only when they restart; run several processes
 only with a shared cache.
 
-Inside a transaction that changed one of the tables, reads go to the database and are not kept:
-the rows are not committed yet and vanish if the transaction rolls back.
+One transaction reads the version once and uses it for all its reads, so an intake computes
+its deadlines from one calendar. Inside a transaction that changed one of the tables, reads go
+to the database and are not kept: the rows are not committed yet and vanish if the transaction
+rolls back.
 
 Bulk changes (`QuerySet.update`, `bulk_create`, raw SQL) send no model signals; call
 `configuration_changed()` after them.
@@ -31,8 +33,9 @@ class ConfigurationCache:
     def __init__(self):
         # (version, {key: value}); replaced as a whole, so threads never see half of a reset.
         self._memo = (None, {})
-        # The outermost atomic block, per thread, of a transaction that changed the configuration.
-        self._changed_in = threading.local()
+        # Per thread: `changed_in`, the outermost atomic block of a transaction that changed the
+        # configuration, and `version_read`, (outermost atomic block, version read in it).
+        self._local = threading.local()
 
     def get(self, key, load):
         """Return the value under `key`, calling `load()` to read it from the database when not kept."""
@@ -41,7 +44,7 @@ class ConfigurationCache:
 
         # Read the version before the rows: a change committed in between then leaves a value
         # kept under the old version, which the next read replaces.
-        version = current_version()
+        version = self._version_for_transaction()
         memo_version, values = self._memo
         if memo_version != version:
             values = {}
@@ -59,19 +62,36 @@ class ConfigurationCache:
     def mark_changed(self):
         """Forget the kept values and bypass them until the current transaction ends."""
         self.clear()
+        self._local.version_read = None
         if connection.in_atomic_block:
-            self._changed_in.block = connection.atomic_blocks[0]
+            self._local.changed_in = connection.atomic_blocks[0]
 
     def _changed_in_current_transaction(self):
-        block = getattr(self._changed_in, "block", None)
+        block = getattr(self._local, "changed_in", None)
         if block is None:
             return False
-        blocks = connection.atomic_blocks
-        if blocks and blocks[0] is block:
+        if _outermost_block() is block:
             return True
         # The transaction that changed the configuration has ended (committed or rolled back).
-        self._changed_in.block = None
+        self._local.changed_in = None
         return False
+
+    def _version_for_transaction(self):
+        block = _outermost_block()
+        if block is None:
+            return current_version()
+        read = getattr(self._local, "version_read", None)
+        if read is not None and read[0] is block:
+            return read[1]
+        version = current_version()
+        self._local.version_read = (block, version)
+        return version
+
+
+def _outermost_block():
+    """Return the outermost atomic block of the current transaction, or None in autocommit mode."""
+    blocks = connection.atomic_blocks
+    return blocks[0] if blocks else None
 
 
 def current_version():

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from search.text import fold, normalize
 
-from ..models.procedures import PublicationStatus
+from ..models.procedures import ComponentKind, PublicationStatus
+from .components import classify_components
 from .parsing import (
     Fee,
     TimeLimit,
@@ -33,7 +34,7 @@ from .parsing import (
 )
 
 # Bump when the cleaning rules change, so a re-import rewrites pages built by older rules.
-IMPORT_FORMAT_VERSION = "1"
+IMPORT_FORMAT_VERSION = "2"
 
 UNCLASSIFIED_SECTOR = "Chưa phân loại"
 
@@ -71,6 +72,7 @@ class ComponentRecord:
     originals: int
     copies: int
     has_electronic_form: bool
+    kind: str = ComponentKind.REQUIRED
 
 
 @dataclass
@@ -188,27 +190,34 @@ def _steps(raw):
 
 
 def _components(raw):
-    """Return the dossier components with repeats merged, and how many repeats were merged."""
-    merged = {}
+    """
+    Return the dossier components with repeats merged, and how many repeats were merged.
+
+    Kinds are decided on the rows in export order, before merging, because a row's place in a
+    list decides whether it is an alternative (see `components.classify_components`). A merged
+    component is required or a note only when every repeat is; otherwise it is conditional.
+    """
+    rows = []
     for item in _items(raw, "tphs"):
         name = _text(item, "ten_giay_to")
-        if not name:
-            continue
+        if name:
+            rows.append((item, name, int(bool(item.get("ban_chinh"))), int(bool(item.get("ban_sao")))))
+    kinds = classify_components([(name, originals, copies) for _item, name, originals, copies in rows])
+
+    merged = {}
+    for (item, name, originals, copies), kind in zip(rows, kinds):
         code = _text(item, "ma_tphs")
+        has_electronic_form = fold(_text(item, "bm_dien_tu")) == "co"
         key = (code, name.casefold())
         component = merged.get(key)
         if component is None:
-            merged[key] = ComponentRecord(
-                code=code,
-                name=name,
-                originals=int(bool(item.get("ban_chinh"))),
-                copies=int(bool(item.get("ban_sao"))),
-                has_electronic_form=fold(_text(item, "bm_dien_tu")) == "co",
-            )
+            merged[key] = ComponentRecord(code, name, originals, copies, has_electronic_form, kind)
             continue
-        component.originals = max(component.originals, int(bool(item.get("ban_chinh"))))
-        component.copies = max(component.copies, int(bool(item.get("ban_sao"))))
-        component.has_electronic_form |= fold(_text(item, "bm_dien_tu")) == "co"
+        component.originals = max(component.originals, originals)
+        component.copies = max(component.copies, copies)
+        component.has_electronic_form |= has_electronic_form
+        if component.kind != kind:
+            component.kind = ComponentKind.CONDITIONAL
     repeats = len(_items(raw, "tphs")) - len(merged)
     return list(merged.values()), repeats
 

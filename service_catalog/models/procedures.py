@@ -48,6 +48,14 @@ class OnlineServiceKind(models.TextChoices):
     NONE = "none", _("Not offered online")
 
 
+class ComponentKind(models.TextChoices):
+    """What a dossier component asks of the applicant (see importing/components.py for the import's rule)."""
+
+    REQUIRED = "required", _("Required document")
+    CONDITIONAL = "conditional", _("Document needed only in some cases")
+    NOTE = "note", _("Note, no document")
+
+
 # Wording of the older levels (Decree 43/2011) that users still search for.
 LEGACY_LEVEL_LABELS = {
     OnlineServiceKind.FULL: _("level 4"),
