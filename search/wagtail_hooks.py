@@ -1,12 +1,14 @@
 """Admin screens for the synonyms and promoted results that staff edit."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from portal.modeladmin import PortalModelAdmin
 
 from .models import PromotedResult, Synonym
 
 
-class SynonymAdmin(ModelAdmin):
+class SynonymAdmin(PortalModelAdmin):
     model = Synonym
     menu_label = _("Synonyms")
     menu_icon = "list-ul"
@@ -15,7 +17,7 @@ class SynonymAdmin(ModelAdmin):
     search_fields = ("terms", "note")
 
 
-class PromotedResultAdmin(ModelAdmin):
+class PromotedResultAdmin(PortalModelAdmin):
     model = PromotedResult
     menu_label = _("Promoted results")
     menu_icon = "pick"

@@ -5,14 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
+
+from portal.modeladmin import PortalModelAdmin
 
 from .admin_views import CompletenessReportView
 from .forms import AgencyAdminForm
 from .models import Agency, Sector
 
 
-class AgencyAdmin(ModelAdmin):
+class AgencyAdmin(PortalModelAdmin):
     model = Agency
     menu_label = _("Agencies")
     menu_icon = "site"
@@ -47,7 +49,7 @@ class AgencyAdmin(ModelAdmin):
     )
 
 
-class SectorAdmin(ModelAdmin):
+class SectorAdmin(PortalModelAdmin):
     model = Sector
     menu_label = _("Sectors")
     menu_icon = "folder-open-inverse"

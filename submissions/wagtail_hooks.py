@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from accounts.roles import Role, has_role
+from portal.modeladmin import PortalModelAdmin
 
 from . import admin_urls
 from .models import Application, CalendarDay, OfficeHours, Status, Workflow
@@ -68,7 +69,7 @@ class ApplicationPermissionHelper(PermissionHelper):
         return False
 
 
-class ApplicationAdmin(ModelAdmin):
+class ApplicationAdmin(PortalModelAdmin):
     model = Application
     # Changing this path changes the list's URL name (views.staff.APPLICATION_LIST_URL_NAME).
     base_url_path = "ho-so/danh-sach"
@@ -118,7 +119,7 @@ class ConfigurationPermissionHelper(PermissionHelper):
         return user.has_perm(self.permission)
 
 
-class CalendarDayAdmin(ModelAdmin):
+class CalendarDayAdmin(PortalModelAdmin):
     model = CalendarDay
     permission_helper_class = ConfigurationPermissionHelper
     base_url_path = "ho-so/lich-lam-viec"
@@ -129,7 +130,7 @@ class CalendarDayAdmin(ModelAdmin):
     search_fields = ("name",)
 
 
-class OfficeHoursAdmin(ModelAdmin):
+class OfficeHoursAdmin(PortalModelAdmin):
     model = OfficeHours
     permission_helper_class = ConfigurationPermissionHelper
     base_url_path = "ho-so/gio-lam-viec"
@@ -139,7 +140,7 @@ class OfficeHoursAdmin(ModelAdmin):
     search_fields = ("agency__name", "agency__code")
 
 
-class WorkflowAdmin(ModelAdmin):
+class WorkflowAdmin(PortalModelAdmin):
     model = Workflow
     permission_helper_class = ConfigurationPermissionHelper
     base_url_path = "ho-so/quy-trinh"

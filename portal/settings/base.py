@@ -148,7 +148,9 @@ LANGUAGES = [
     ("vi", "Tiếng Việt"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The first catalogue completes Wagtail's and Django's own; the second holds the strings of the
+# `portal` package, which is not an installed app.
+LOCALE_PATHS = [BASE_DIR / "locale", PROJECT_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
