@@ -8,13 +8,19 @@ made by the bench with the server's secret key, exactly as the page would make i
 figures measure the submissions and not the rendering of form pages.
 Half the threads are applicants on the public form, half are desk officers signed in to the
 admin's intake form; all file with one agency, so every application takes a number from the
-same daily counter. The server is gunicorn (gthread workers) on PostgreSQL, with Celery tasks
-queued on Redis; no worker consumes them during the run, and the queue is purged at the end.
+same daily counter. The server is gunicorn on PostgreSQL, with Celery tasks queued on Redis; no
+worker consumes them during the run, and the queue is purged at the end. Each server thread
+keeps its database connection between requests (`--conn-max-age`).
 
 Usage (PostgreSQL and Redis required):
 
     DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0 \\
-        .venv/bin/python bench/intake.py [--seconds 30] [--concurrency 20] [--workers 4] [--threads 6]
+        .venv/bin/python bench/intake.py [--seconds 30] [--concurrency 20] \\
+        [--worker-class gthread] [--workers 3] [--threads 4] [--conn-max-age 600]
+
+With `--in-process N` no server starts: the bench posts N online and N desk forms straight to
+Django's WSGI handler in this process, one at a time, and prints the CPU time and the number
+of SQL queries of each kind of POST (the cost of a request without the HTTP server).
 
 The bench migrates the database, creates its own agency (code BENCH.<run>.H41), procedure and
 desk officer, and checks afterwards that every application code is unique and that the
@@ -23,6 +29,7 @@ agency's numbers run 1…N without a gap. The last line holds the figures as nam
 
 import argparse
 import http.client
+import io
 import os
 import re
 import secrets
@@ -62,8 +69,24 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30, help="Length of the measured run, in seconds.")
     parser.add_argument("--concurrency", type=int, default=20, help="Client threads; half online, half at the desk.")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
-    parser.add_argument("--threads", type=int, default=6, help="Threads per gunicorn worker.")
+    parser.add_argument(
+        "--worker-class", choices=("gthread", "sync"), default="gthread", help="gunicorn worker class."
+    )
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes.")
+    parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker (gthread only).")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=600,
+        help="Seconds a server thread keeps its database connection (Django's CONN_MAX_AGE; 0 closes it after each request).",
+    )
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="N",
+        default=0,
+        help="Start no server: post N forms of each kind to the WSGI handler and print CPU time and queries per POST.",
+    )
     return parser.parse_args()
 
 
@@ -73,7 +96,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def prepare_environment(workdir):
+def prepare_environment(workdir, conn_max_age):
     """Write the bench settings module and set the variables the server and this process share."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("DATABASE_URL must point at PostgreSQL, for example postgres://portal:portal@127.0.0.1:5432/portal")
@@ -88,6 +111,7 @@ def prepare_environment(workdir):
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_COOKIES": "0",
             "BENCH_FILES": str(workdir),
+            "DATABASE_CONN_MAX_AGE": str(conn_max_age),
             "PYTHONPATH": os.pathsep.join([str(workdir), str(REPO), os.environ.get("PYTHONPATH", "")]),
         }
     )
@@ -152,18 +176,20 @@ def create_procedure(agency, run_id, folder):
     return page
 
 
-def start_server(port, workers, threads, workdir):
+def start_server(port, args, workdir):
     log = open(workdir / "gunicorn.log", "w")
+    command = [
+        sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--worker-class", args.worker_class,
+        "--workers", str(args.workers),
+        "--timeout", "120",
+        "--log-level", "warning",
+    ]
+    if args.worker_class == "gthread":
+        command += ["--threads", str(args.threads)]
     process = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "portal.wsgi:application",
-            "--bind", f"127.0.0.1:{port}",
-            "--worker-class", "gthread",
-            "--workers", str(workers),
-            "--threads", str(threads),
-            "--timeout", "120",
-            "--log-level", "warning",
-        ],
+        command,
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -265,36 +291,83 @@ class FormClient:
         return b"".join(parts)
 
     def post_multipart(self, path, fields, file_parts):
-        head = b"".join(
-            (
-                f"--{self.BOUNDARY}\r\n"
-                f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-            ).encode()
-            for name, value in fields.items()
-        )
-        body = head + file_parts + f"--{self.BOUNDARY}--\r\n".encode()
-        return self.request("POST", path, body, f"multipart/form-data; boundary={self.BOUNDARY}")
+        body, content_type = multipart_body(fields, file_parts)
+        return self.request("POST", path, body, content_type)
+
+
+def multipart_body(fields, file_parts):
+    """Return (body, content type) of a multipart post of `fields` followed by the encoded `file_parts`."""
+    boundary = FormClient.BOUNDARY
+    head = b"".join(
+        (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n').encode()
+        for name, value in fields.items()
+    )
+    body = head + file_parts + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def online_path(procedure_id):
+    return f"/ho-so/nop/{procedure_id}/"
+
+
+def desk_path(procedure_id):
+    return f"/quan-tri/ho-so/tiep-nhan/{procedure_id}/"
+
+
+def online_fields(procedure_id, csrf_token, phone_suffix):
+    """Return the text fields of one online application; the signed draft token is new each time."""
+    from submissions.drafts import new_token
+
+    return {
+        "csrfmiddlewaretoken": csrf_token,
+        "draft": new_token(f"apply-{procedure_id}"),
+        "full_name": "Nguyễn Văn Bình",
+        "id_number": "040085123456",
+        "phone": f"0912{phone_suffix:06d}",
+        "email": "binh@example.org",
+        "address": "Số 1 đường Lê Mao, Phường Thành Vinh, Nghệ An",
+    }
+
+
+def desk_fields(procedure_id, user_id, components, csrf_token, phone_suffix):
+    """Return the text fields of one desk intake, accepted with every document marked valid."""
+    from submissions.drafts import new_token
+
+    fields = {
+        "csrfmiddlewaretoken": csrf_token,
+        "draft": new_token(f"intake-{procedure_id}-{user_id}"),
+        "channel": "in_person",
+        "full_name": "Trần Thị Lan",
+        "id_number": "040185123456",
+        "phone": f"0987{phone_suffix:06d}",
+        "email": "",
+        "address": "Xã Nghi Lộc, Nghệ An",
+        "decision": "accept",
+        "note": "",
+    }
+    for pk in components:
+        fields[f"verdict_{pk}"] = "ok"
+        fields[f"detail_{pk}"] = ""
+    return fields
+
+
+def online_file_parts(components, payload):
+    return FormClient.file_parts({f"component_{pk}": f"tai-lieu-{pk}.pdf" for pk in components}, payload)
+
+
+def desk_file_parts(components, payload):
+    return FormClient.file_parts({f"scan_{pk}": f"scan-{pk}.pdf" for pk in components}, payload)
 
 
 def online_client(base_url, procedure_id, components, payload, recorder, stop, number):
-    from submissions.drafts import new_token
-
     client = FormClient(base_url)
-    form_path = f"/ho-so/nop/{procedure_id}/"
+    form_path = online_path(procedure_id)
     client.request("GET", form_path)
-    file_parts = FormClient.file_parts({f"component_{pk}": f"tai-lieu-{pk}.pdf" for pk in components}, payload)
+    file_parts = online_file_parts(components, payload)
     sequence = 0
     while not stop.is_set():
         sequence += 1
-        fields = {
-            "csrfmiddlewaretoken": client.cookies["csrftoken"],
-            "draft": new_token(f"apply-{procedure_id}"),
-            "full_name": "Nguyễn Văn Bình",
-            "id_number": "040085123456",
-            "phone": f"0912{number:03d}{sequence % 1000:03d}",
-            "email": "binh@example.org",
-            "address": "Số 1 đường Lê Mao, Phường Thành Vinh, Nghệ An",
-        }
+        fields = online_fields(procedure_id, client.cookies["csrftoken"], number * 1000 + sequence % 1000)
         status, _headers, _content = recorder.timed(
             "online_post", lambda: client.post_multipart(form_path, fields, file_parts)
         )
@@ -306,8 +379,6 @@ def online_client(base_url, procedure_id, components, payload, recorder, stop, n
 
 
 def desk_client(base_url, procedure_id, components, payload, recorder, stop, credentials, number):
-    from submissions.drafts import new_token
-
     client = FormClient(base_url)
     username, password, user_id = credentials
     client.request("GET", "/quan-tri/login/")
@@ -315,27 +386,13 @@ def desk_client(base_url, procedure_id, components, payload, recorder, stop, cre
         "/quan-tri/login/",
         {"csrfmiddlewaretoken": client.cookies["csrftoken"], "username": username, "password": password},
     )
-    form_path = f"/quan-tri/ho-so/tiep-nhan/{procedure_id}/"
+    form_path = desk_path(procedure_id)
     client.request("GET", form_path)
-    file_parts = FormClient.file_parts({f"scan_{pk}": f"scan-{pk}.pdf" for pk in components}, payload)
+    file_parts = desk_file_parts(components, payload)
     sequence = 0
     while not stop.is_set():
         sequence += 1
-        fields = {
-            "csrfmiddlewaretoken": client.cookies["csrftoken"],
-            "draft": new_token(f"intake-{procedure_id}-{user_id}"),
-            "channel": "in_person",
-            "full_name": "Trần Thị Lan",
-            "id_number": "040185123456",
-            "phone": f"0987{number:03d}{sequence % 1000:03d}",
-            "email": "",
-            "address": "Xã Nghi Lộc, Nghệ An",
-            "decision": "accept",
-            "note": "",
-        }
-        for pk in components:
-            fields[f"verdict_{pk}"] = "ok"
-            fields[f"detail_{pk}"] = ""
+        fields = desk_fields(procedure_id, user_id, components, client.cookies["csrftoken"], number * 1000 + sequence % 1000)
         status, headers, _content = recorder.timed(
             "desk_post", lambda: client.post_multipart(form_path, fields, file_parts)
         )
@@ -344,6 +401,117 @@ def desk_client(base_url, procedure_id, components, payload, recorder, stop, cre
                 recorder.applications["desk"] += 1
         else:
             recorder.fail(f"desk POST {status}")
+
+
+class InProcessPoster:
+    """
+    Posts forms straight to Django's WSGI handler, as gunicorn would, with a session cookie jar.
+
+    The sessions and CSRF cookies come from Django's test client (GET of the form, the desk
+    officer's login); the measured POSTs go through `WSGIHandler` with the same bodies the HTTP
+    clients send.
+    """
+
+    def __init__(self):
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.test import Client
+
+        self.handler = WSGIHandler()
+        self.client = Client(HTTP_HOST="127.0.0.1")
+
+    @property
+    def cookies(self):
+        return {name: morsel.value for name, morsel in self.client.cookies.items()}
+
+    def environ(self, path, body, content_type):
+        cookies = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        return {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_COOKIE": cookies,
+            "HTTP_REFERER": f"http://127.0.0.1{path}",
+            "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+        }
+
+    def post(self, environ):
+        """Run one request; return (status code, headers)."""
+        started = {}
+
+        def start_response(status, headers, exc_info=None):
+            started["status"] = int(status.split()[0])
+            started["headers"] = dict(headers)
+
+        result = self.handler(environ, start_response)
+        try:
+            b"".join(result)
+        finally:
+            result.close()
+        return started["status"], started["headers"]
+
+
+def measure_in_process(procedure, credentials, components, payload, count):
+    """
+    Post `count` online and `count` desk forms, one at a time, after three of each to warm up.
+
+    Returns {kind: (CPU ms per POST, SQL queries per POST)}. A first pass counts the queries
+    (BEGIN and COMMIT included) with Django's query capture; a second pass measures the CPU
+    time without it, because the capture itself costs CPU time.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    username, password, user_id = credentials
+    online = InProcessPoster()
+    online.client.get(online_path(procedure.pk))
+    desk = InProcessPoster()
+    desk.client.post("/quan-tri/login/", {"username": username, "password": password})
+    desk.client.get(desk_path(procedure.pk))
+
+    online_parts = online_file_parts(components, payload)
+    desk_parts = desk_file_parts(components, payload)
+
+    def online_request(number):
+        fields = online_fields(procedure.pk, online.cookies["csrftoken"], number)
+        return online, online.environ(online_path(procedure.pk), *multipart_body(fields, online_parts))
+
+    def desk_request(number):
+        fields = desk_fields(procedure.pk, user_id, components, desk.cookies["csrftoken"], number)
+        return desk, desk.environ(desk_path(procedure.pk), *multipart_body(fields, desk_parts))
+
+    figures = {}
+    for kind, build in (("online", online_request), ("desk", desk_request)):
+        for number in range(3):
+            _check_posted(kind, *build(number))
+
+        queries = 0
+        for number in range(count):
+            poster, environ = build(1000 + number)
+            with CaptureQueriesContext(connection) as captured:
+                _check_posted(kind, poster, environ)
+            queries += len(captured.captured_queries)
+
+        requests = [build(2000 + number) for number in range(count)]
+        cpu_started = time.process_time()
+        for poster, environ in requests:
+            _check_posted(kind, poster, environ)
+        cpu = time.process_time() - cpu_started
+        figures[kind] = (cpu / count * 1000, queries / count)
+    return figures
+
+
+def _check_posted(kind, poster, environ):
+    status, headers = poster.post(environ)
+    if status != 302 or "/tiep-nhan/" in headers.get("Location", ""):
+        sys.exit(f"in-process {kind} POST failed with status {status}")
 
 
 def check_codes(agency):
@@ -378,16 +546,20 @@ def purge_queue():
 def main():
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-intake-"))
-    prepare_environment(workdir)
+    prepare_environment(workdir, args.conn_max_age)
     run_id = secrets.token_hex(3).upper()
 
     agency, procedure, credentials, components = set_up_data(run_id)
     from tests.submissions.builders import pdf_bytes
 
     payload = pdf_bytes(ATTACHMENT_BYTES)
+    if args.in_process:
+        run_in_process(args, procedure, credentials, components, payload, workdir)
+        return
+
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    server, log = start_server(port, args.workers, args.threads, workdir)
+    server, log = start_server(port, args, workdir)
     recorder = Recorder()
     load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     try:
@@ -427,7 +599,11 @@ def main():
     shutil.rmtree(workdir, ignore_errors=True)
 
     latencies = recorder.latencies
-    print(f"Run {run_id}: {args.concurrency} clients for {elapsed:.1f} s, gunicorn {args.workers}x{args.threads} threads")
+    threads = f"x{args.threads} threads" if args.worker_class == "gthread" else " sync"
+    print(
+        f"Run {run_id}: {args.concurrency} clients for {elapsed:.1f} s, gunicorn {args.workers}{threads}, "
+        f"CONN_MAX_AGE {args.conn_max_age}"
+    )
     for kind in ("online_post", "desk_post"):
         values = latencies.get(kind, [])
         if values:
@@ -443,6 +619,21 @@ def main():
         f"p95_desk_ms={p95_ms(latencies.get('desk_post', [])):.0f} "
         f"applications={total_posted} stored={stored} failures={len(recorder.failures)} "
         f"duplicates={duplicates} missing_numbers={missing}"
+    )
+
+
+
+def run_in_process(args, procedure, credentials, components, payload, workdir):
+    load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    figures = measure_in_process(procedure, credentials, components, payload, args.in_process)
+    purge_queue()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"In-process: {args.in_process} POSTs of each kind; load average before: {load_before}")
+    print(
+        " ".join(
+            f"{kind}_cpu_ms={cpu_ms:.1f} {kind}_queries={queries:.1f}" for kind, (cpu_ms, queries) in figures.items()
+        )
     )
 
 

@@ -5,8 +5,8 @@ Usage: DATABASE_URL=postgres://… .venv/bin/python bench/search.py [--opensearc
        [--engines database,opensearch] [--keep-database]
 
 The script creates its own database (`<database>_search_bench`, dropped at the end unless
---keep-database) and imports the real agencies, sectors and procedures with
-`import_province_data`, so old unit names resolve as on a real site. It generates 14,000
+--keep-database) and imports the real agencies as `import_province_data` does, so old unit
+names resolve as on a real site. It generates 14,000
 documents from the real procedure records in data/vn-tthc-commune-catalog: procedure titles
 varied by commune, bodies built from their steps and documents, and news pages about them.
 It indexes them in the database engine and in OpenSearch (the node from build/search-node
@@ -207,17 +207,15 @@ def time_engine(engine, queries, before_timing=None):
 
 
 def prepare_database(rng):
-    """Import the real catalogue, add the generated pages; return (documents, queries)."""
+    """Import the real agencies, add the generated pages; return (documents, queries)."""
+    from django.conf import settings
     from django.core.management import call_command
 
     from cms_pages.content import ensure_home_page
-    from search.models import SearchDocument
+    from service_catalog.importing.agencies import AgencyImporter
 
     call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("import_province_data", stdout=quiet)
-    # The import indexed its real procedure pages; the benchmark times its own 14,000 documents.
-    SearchDocument.objects.all().delete()
+    AgencyImporter(Path(settings.PORTAL_DATA_DIR)).run()
     home = ensure_home_page()
     page_ids = make_pages(PROCEDURES + NEWS, home)
     return generate_documents(page_ids, rng), make_queries(rng)

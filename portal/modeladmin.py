@@ -46,6 +46,6 @@ class DeclaredFiltersIndexView(IndexView):
 
 
 class PortalModelAdmin(ModelAdmin):
-    """The base of every modeladmin screen in the portal; see the module docstring."""
+    """The base class of every modeladmin screen in the portal, as the module docstring explains."""
 
     index_view_class = DeclaredFiltersIndexView

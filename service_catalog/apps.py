@@ -7,6 +7,7 @@ class ServiceCatalogConfig(AppConfig):
     verbose_name = _("Service catalogue")
 
     def ready(self):
-        from .listing_cache import connect_signals
+        from . import listing_cache, permissions
 
-        connect_signals()
+        listing_cache.connect_signals()
+        permissions.connect_signals()

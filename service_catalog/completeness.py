@@ -23,7 +23,7 @@ from .models import (
     ProcedureResult,
     ProcedureStep,
 )
-from .models.procedures import PublicationStatus
+from .models.procedures import ComponentKind, PublicationStatus
 
 PARTS = OrderedDict(
     [
@@ -54,7 +54,8 @@ def _annotated(queryset):
         has_channels=_exists(ProcedureChannel),
         has_time_limit=_exists(ProcedureChannel, time_limit_value__isnull=False),
         has_steps=_exists(ProcedureStep),
-        has_components=_exists(DossierComponent),
+        # A dossier of notes only lists nothing to bring, so it counts as missing.
+        has_components=_exists(DossierComponent, kind__in=[ComponentKind.REQUIRED, ComponentKind.CONDITIONAL]),
         has_results=_exists(ProcedureResult),
         has_legal_bases=_exists(LegalBasis),
         has_implementing_agencies=Exists(implementing),

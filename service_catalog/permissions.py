@@ -1,15 +1,17 @@
 """
 Department ownership of procedure pages in the Wagtail admin.
 
-`ensure_department_groups()` gives every department that has a DepartmentProceduresPage:
+`ensure_department_groups()` gives every department that has a DepartmentProceduresPage (its
+procedures folder) or a `cms_pages` DepartmentPage (its own page on the information portal,
+found through the page's agency link):
 
-- an editors group: admin access, add and edit pages in the department's subtree only, no
-  publishing, so every change goes through moderation;
+- an editors group: admin access, add and edit pages in the department's two subtrees only,
+  no publishing, so every change goes through moderation;
 - an approvers group: the same, plus locking. Approvers publish only by approving in the
   workflow, because they have no publish permission either, so their own edits need another
   approver;
-- a moderation workflow on the department's page with one DepartmentApprovalTask for the
-  approvers group (nobody approves their own change);
+- a moderation workflow on both pages with one DepartmentApprovalTask for the approvers group
+  (nobody approves their own change);
 - a document collection for the department's forms, which both groups can add, edit and choose.
 
 Users get a department's rights by joining its groups; the role groups of `accounts.roles`
@@ -21,6 +23,7 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models.signals import post_save
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -30,8 +33,11 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.signals import page_published
 
-from .models import DepartmentApprovalTask, DepartmentProceduresPage, DepartmentTeam
+from cms_pages.models import DepartmentPage
+
+from .models import Agency, DepartmentApprovalTask, DepartmentProceduresPage, DepartmentTeam
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +50,9 @@ class DepartmentGroups(NamedTuple):
     editors: Group
     approvers: Group
     workflow: Workflow
-    page: DepartmentProceduresPage
+    # The department's procedures folder; None for a department with only a DepartmentPage.
+    page: DepartmentProceduresPage | None
+    department_page: DepartmentPage | None = None
 
 
 def _page_permission(codename):
@@ -79,13 +87,15 @@ def _team(agency):
     return team
 
 
-def _grant_pages(group, page, codenames):
-    """Give `group` exactly `codenames` on `page` and its subtree, and no page rights elsewhere."""
-    GroupPagePermission.objects.filter(group=group).exclude(page=page).delete()
+def _grant_pages(group, pages, codenames):
+    """Give `group` exactly `codenames` on each of `pages` and their subtrees, and no page rights elsewhere."""
+    page_ids = [page.pk for page in pages]
+    GroupPagePermission.objects.filter(group=group).exclude(page_id__in=page_ids).delete()
     wanted = [_page_permission(codename) for codename in codenames]
-    GroupPagePermission.objects.filter(group=group, page=page).exclude(permission__in=wanted).delete()
-    for permission in wanted:
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    GroupPagePermission.objects.filter(group=group, page_id__in=page_ids).exclude(permission__in=wanted).delete()
+    for page_id in page_ids:
+        for permission in wanted:
+            GroupPagePermission.objects.get_or_create(group=group, page_id=page_id, permission=permission)
 
 
 def _collection(team):
@@ -107,8 +117,8 @@ def _grant_documents(group, collection):
         )
 
 
-def _workflow(team, page):
-    """Return the department's workflow, assigned to its page, with the approvers' task only."""
+def _workflow(team, pages):
+    """Return the department's workflow, assigned to its pages, with the approvers' task only."""
     agency = team.agency
     workflow = team.workflow
     if workflow is None:
@@ -128,28 +138,63 @@ def _workflow(team, page):
         workflow.active = True
         workflow.save(update_fields=["active"])
 
-    WorkflowPage.objects.update_or_create(page=Page.objects.get(pk=page.pk), defaults={"workflow": workflow})
+    for page in pages:
+        WorkflowPage.objects.update_or_create(page=Page.objects.get(pk=page.pk), defaults={"workflow": workflow})
     return workflow
+
+
+def _department_pages():
+    """Return {agency: (procedures folder or None, department page or None)} for every department with either."""
+    pages = {}
+    for page in DepartmentProceduresPage.objects.select_related("agency").order_by("path"):
+        pages[page.agency] = (page, None)
+    for page in DepartmentPage.objects.select_related("agency").filter(agency__kind=Agency.Kind.DEPARTMENT):
+        procedures_page, _none = pages.get(page.agency, (None, None))
+        pages[page.agency] = (procedures_page, page)
+    return pages
 
 
 @transaction.atomic
 def ensure_department_groups():
     """
-    Create or repair the groups, permissions and workflow of every department page.
+    Create or repair the groups, permissions and workflow of every department.
 
-    Returns {agency code: DepartmentGroups(editors, approvers, workflow, page)}. Safe to call
-    any number of times.
+    Returns {agency code: DepartmentGroups(editors, approvers, workflow, page, department_page)}.
+    Safe to call any number of times; `connect_signals` calls it again when a DepartmentPage is
+    created or published, because its agency link decides which department keeps it.
     """
     admin_access = _admin_access()
     departments = {}
-    for page in DepartmentProceduresPage.objects.select_related("agency").order_by("path"):
-        team = _team(page.agency)
+    for agency, (procedures_page, department_page) in _department_pages().items():
+        pages = [page for page in (procedures_page, department_page) if page is not None]
+        team = _team(agency)
         for group, codenames in ((team.editors, EDITOR_PAGE_PERMISSIONS), (team.approvers, APPROVER_PAGE_PERMISSIONS)):
             group.permissions.add(admin_access)
-            _grant_pages(group, page, codenames)
+            _grant_pages(group, pages, codenames)
             _grant_documents(group, _collection(team))
-        workflow = _workflow(team, page)
-        departments[page.agency.code] = DepartmentGroups(team.editors, team.approvers, workflow, page)
+        workflow = _workflow(team, pages)
+        departments[agency.code] = DepartmentGroups(
+            team.editors, team.approvers, workflow, procedures_page, department_page
+        )
 
     logger.info("Department groups ready for %d departments", len(departments))
     return departments
+
+
+def refresh_department_groups(**kwargs):
+    """
+    Signal receiver: run `ensure_department_groups` once the current transaction commits.
+
+    Connected to the publishing of a DepartmentPage, because publishing is when a changed
+    agency link takes effect, and to its creation, so a draft page is editable by its department.
+    """
+    if kwargs.get("raw"):
+        return
+    if kwargs.get("signal") is post_save and not kwargs.get("created"):
+        return
+    transaction.on_commit(ensure_department_groups)
+
+
+def connect_signals():
+    post_save.connect(refresh_department_groups, sender=DepartmentPage, dispatch_uid="department-page-created")
+    page_published.connect(refresh_department_groups, sender=DepartmentPage, dispatch_uid="department-page-published")

@@ -245,8 +245,22 @@ class ProcedureDisplay:
         return list(self.page.steps.all())
 
     @cached_property
-    def components(self):
+    def dossier(self):
         return list(self.page.dossier_components.select_related("form_document"))
+
+    @cached_property
+    def components(self):
+        """The documents to bring or upload, required and conditional, in the record's order."""
+        return [component for component in self.dossier if not component.is_note]
+
+    @cached_property
+    def notes(self):
+        """The dossier's notes: guidance that asks for no document."""
+        return [component for component in self.dossier if component.is_note]
+
+    @cached_property
+    def has_conditional_components(self):
+        return any(component.is_conditional for component in self.components)
 
     @cached_property
     def results(self):

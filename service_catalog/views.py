@@ -95,7 +95,7 @@ DENSITIES = ("normal", "compact", "dense", "tiny")
 
 
 def estimated_density(components):
-    """Guess the density from the length of the document names, which dominate the sheet."""
+    """Guess the density from the length of the documents' and notes' text, which dominates the sheet."""
     characters = sum(len(component.name) + 60 for component in components)
     if characters < 3000:
         return "normal"
@@ -114,7 +114,7 @@ def _checklist_context(request, page):
             "page_full_url": url,
             "qr_svg": mark_safe(qr_svg),
             "is_abolished": page.publication_status == PublicationStatus.ABOLISHED,
-            "density": estimated_density(context["procedure"].components),
+            "density": estimated_density(context["procedure"].dossier),
         }
     )
     return context

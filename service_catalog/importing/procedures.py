@@ -20,6 +20,10 @@ Online-service kind rule: a record offering the online channel ("Trực tuyến"
 online service, one without it is not online. The export does not say whether payment and the
 result are online too, so only an editor can set "full-process"; the import keeps that choice
 while the record still offers the online channel.
+
+Dossier components get a kind (required document, conditional document, note) from the rule
+in `components.py`. On a refresh, a component whose export row is unchanged keeps a kind an
+editor chose and its form document; see `keep_editor_choices`.
 """
 
 import json
@@ -48,7 +52,7 @@ from ..models import (
     ProcedureStep,
     Sector,
 )
-from ..models.procedures import Channel, OnlineServiceKind, PublicationStatus
+from ..models.procedures import Channel, ComponentKind, OnlineServiceKind, PublicationStatus
 from ..signals import procedures_imported
 from .bulk_pages import bulk_create_pages
 from .records import MalformedRecord, read_procedure_records
@@ -105,6 +109,8 @@ class ProcedureImportResult:
     repaired: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)
     documents: int = 0
+    # Dossier components per kind (ComponentKind values), over every record read.
+    component_kinds: dict = field(default_factory=dict)
     time_limits_parsed: int = 0
     time_limits_unparsed: int = 0
     unparsed_time_limit_texts: dict = field(default_factory=dict)
@@ -187,6 +193,9 @@ class ProcedureImporter:
 
     def _count_record(self, record):
         self.result.documents += len(record.components)
+        for component in record.components:
+            kinds = self.result.component_kinds
+            kinds[component.kind] = kinds.get(component.kind, 0) + 1
         for channel in record.channels:
             if channel.time_limit.parsed:
                 self.result.time_limits_parsed += 1
@@ -320,6 +329,7 @@ class ProcedureImporter:
             page.refresh_from_db()
 
         children = self._fill(page, record, owner)
+        keep_editor_choices(page.dossier_components.all(), children["dossier_components"])
         for relation, objects in children.items():
             setattr(page, relation, objects)
         revision = page.save_revision(log_action=True)
@@ -387,6 +397,34 @@ def _online_service_kind(page, record):
     return OnlineServiceKind.PARTIAL
 
 
+def _source_row(component):
+    """Return the fields of a dossier component that come from its row in the export."""
+    return (component.code, component.name, component.originals, component.copies, component.has_electronic_form)
+
+
+def keep_editor_choices(old_components, new_components):
+    """
+    Carry editors' choices from a page's current dossier components to their refreshed copies.
+
+    A refresh replaces every component. Where a new component comes from the same export row
+    as an old one (same code, name, counts and form flag), it keeps the old one's form document
+    and, when an editor changed the old one's kind away from the import's, that kind. Where
+    the row changed, the import's rule decides again and the editor's kind is dropped.
+    """
+    old_by_row = {}
+    for old in old_components:
+        old_by_row.setdefault(_source_row(old), old)
+
+    for new in new_components:
+        old = old_by_row.get(_source_row(new))
+        if old is None:
+            continue
+        if old.imported_kind and old.kind != old.imported_kind:
+            new.kind = old.kind
+            new.is_required = old.kind == ComponentKind.REQUIRED
+        new.form_document_id = old.form_document_id
+
+
 def _children(record):
     return {
         "channels": [
@@ -406,6 +444,10 @@ def _children(record):
             DossierComponent(
                 code=component.code[:60],
                 name=component.name,
+                kind=component.kind,
+                imported_kind=component.kind,
+                # Bulk inserts skip DossierComponent.save(), which would set it from the kind.
+                is_required=component.kind == ComponentKind.REQUIRED,
                 originals=component.originals,
                 copies=component.copies,
                 has_electronic_form=component.has_electronic_form,
@@ -442,7 +484,7 @@ _COMPARED_FIELDS = [
 _COMPARED_CHILDREN = {
     "channels": ["channel", "time_limit_value", "time_limit_unit", "time_limit_text", "time_limit_note", "fee_text"],
     "steps": ["case", "text"],
-    "dossier_components": ["code", "name", "originals", "copies", "has_electronic_form"],
+    "dossier_components": ["code", "name", "kind", "originals", "copies", "has_electronic_form"],
     "results": ["code", "name"],
     "legal_bases": ["number", "issued_on", "effective_on"],
 }

@@ -76,6 +76,27 @@ class ProcedureIndexPage(Page):
     class Meta:
         verbose_name = _("procedure catalogue")
 
+    def route(self, request, path_components):
+        """
+        Route /<department>/<procedure>/ with one query instead of Wagtail's four.
+
+        Wagtail's default walks one level at a time, with a query for the child and another for
+        its specific page. A procedure is found here directly among this page's grandchildren by
+        slug and URL path, together with the sector and owner its page shows. Every other path
+        goes the default way.
+        """
+        if len(path_components) != 2:
+            return super().route(request, path_components)
+
+        url_path = f"{self.url_path}{path_components[0]}/{path_components[1]}/"
+        candidates = ProcedurePage.objects.filter(
+            slug=path_components[1], depth=self.depth + 2, path__startswith=self.path
+        ).select_related("sector", "owner_agency")
+        procedure = next((page for page in candidates if page.url_path == url_path), None)
+        if procedure is None:
+            return super().route(request, path_components)
+        return procedure.route(request, [])
+
     def get_context(self, request, *args, **kwargs):
         from ..catalogue import Catalogue
 
@@ -299,6 +320,20 @@ class ProcedurePage(Page):
             PublicationStatus.ABOLISHED
         )
 
+    def upload_components(self):
+        """
+        Return the dossier's documents in order, without its notes: what an application uploads.
+
+        Each is a DossierComponent whose `is_required` is True for a required document and
+        False for one needed only in some cases (an optional upload). Reads
+        `dossier_components` through its prefetch cache when the caller prefetched it.
+        """
+        return [component for component in self.dossier_components.all() if not component.is_note]
+
+    def dossier_notes(self):
+        """Return the dossier's notes in order: guidance that asks for no document."""
+        return [component for component in self.dossier_components.all() if component.is_note]
+
     def channel_for(self, channel):
         """Return the first channel row for `channel` (a Channel value), or None."""
         for row in self.channels.all():
@@ -359,16 +394,41 @@ class ProcedureStep(Orderable):
 
 
 class DossierComponent(Orderable):
-    """A document the applicant brings or uploads (thành phần hồ sơ)."""
+    """
+    One entry of the dossier (thành phần hồ sơ): a document to bring or upload, or a note.
+
+    `kind` says which: a required document, a document needed only in some cases (an optional
+    upload), or a note that asks for no document. `is_required` repeats "kind is required" for
+    code that filters on it; `save()` keeps the two consistent.
+    """
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="dossier_components")
     code = models.CharField(_("code"), max_length=60, blank=True)
     name = models.TextField(pgettext_lazy("dossier component", "document"))
     case = models.CharField(_("case"), max_length=500, blank=True)
+    kind = models.CharField(
+        pgettext_lazy("dossier component", "kind"),
+        max_length=12,
+        choices=ComponentKind.choices,
+        # Empty only until the first save, which derives it from `is_required` (see save()).
+        default="",
+        help_text=_(
+            "A required document must be brought or uploaded. A document needed only in some cases is "
+            "an optional upload. A note is shown under “Notes” and asks for no document."
+        ),
+    )
+    imported_kind = models.CharField(
+        _("kind given by the import"),
+        max_length=12,
+        choices=ComponentKind.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Empty for entries added by editors. A kind that differs from it was changed by an editor."),
+    )
     originals = models.PositiveSmallIntegerField(_("originals"), default=0)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     has_electronic_form = models.BooleanField(_("electronic form available"), default=False)
-    is_required = models.BooleanField(_("required"), default=True)
+    is_required = models.BooleanField(_("required"), default=True, editable=False)
     form_document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("form to fill in"),
@@ -379,10 +439,11 @@ class DossierComponent(Orderable):
     )
 
     panels = [
+        FieldPanel("kind"),
         FieldPanel("code"),
         FieldPanel("name"),
         FieldPanel("case"),
-        FieldRowPanel([FieldPanel("originals"), FieldPanel("copies"), FieldPanel("is_required")]),
+        FieldRowPanel([FieldPanel("originals"), FieldPanel("copies")]),
         FieldPanel("has_electronic_form"),
         FieldPanel("form_document"),
     ]
@@ -393,6 +454,26 @@ class DossierComponent(Orderable):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """
+        Save with `kind` and `is_required` consistent.
+
+        A component created with only `is_required` (as code written before kinds existed does)
+        becomes a required or a conditional document; after that, `kind` decides.
+        """
+        if not self.kind:
+            self.kind = ComponentKind.REQUIRED if self.is_required else ComponentKind.CONDITIONAL
+        self.is_required = self.kind == ComponentKind.REQUIRED
+        super().save(*args, **kwargs)
+
+    @property
+    def is_note(self):
+        return self.kind == ComponentKind.NOTE
+
+    @property
+    def is_conditional(self):
+        return self.kind == ComponentKind.CONDITIONAL
 
 
 class ProcedureResult(Orderable):

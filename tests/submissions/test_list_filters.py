@@ -11,7 +11,7 @@ from .helpers import online_application
 pytestmark = pytest.mark.django_db
 
 
-def test_lookup_on_applicant_data_of_other_agency_is_ignored(client, province, people):
+def test_cross_agency_lookup_is_ignored(client, province, people):
     own = online_application(province.birth, province.thanh_vinh, timezone.now())
     other = online_application(province.birth, province.truong_vinh, timezone.now())
     client.force_login(people.ward_specialist)

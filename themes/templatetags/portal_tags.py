@@ -5,6 +5,8 @@ from wagtail.models import Page, Site
 
 from portal.formatting import format_money
 
+from .. import navigation
+
 register = template.Library()
 
 # Main navigation: the first live child of the site's home page of each model, in this order.
@@ -29,7 +31,8 @@ def main_navigation(context):
     Return the main navigation as a list of {"label", "url", "active"} items.
 
     Sections are found in the page tree, so renaming a section's slug keeps the menu right; the
-    application lookup comes last. One query per request, cached on the request.
+    application lookup comes last. The sections' URLs are kept per site until the page tree
+    changes (see `themes.navigation`), so a request reads one cache key and runs no query.
     """
     request = context.get("request")
     if request is None:
@@ -38,7 +41,12 @@ def main_navigation(context):
     if cached is not None:
         return cached
 
-    items = [{"label": label, "url": url} for label, url in _section_links(request)]
+    site = Site.find_for_request(request)
+    if site is None:
+        links = []
+    else:
+        links = navigation.memoized(("sections", site.pk), request, lambda: _section_links(site, request))
+    items = [{"label": label, "url": url} for label, url in links]
     try:
         items.append({"label": _("Track an application"), "url": reverse("submissions:lookup")})
     except NoReverseMatch:
@@ -50,10 +58,7 @@ def main_navigation(context):
     return items
 
 
-def _section_links(request):
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
+def _section_links(site, request):
     children = Page.objects.child_of(site.root_page).live().public().select_related("content_type").order_by("path")
     first_by_model = {}
     for page in children:
@@ -78,10 +83,18 @@ def url_with_page(context, page_number):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
-    """Render the page's ancestors below the site root, ending with the page itself."""
+    """
+    Render the page's ancestors from the site root down, ending with the page itself.
+
+    The ancestors' titles and URLs are kept per parent page until the page tree changes (see
+    `themes.navigation`), so pages in the same folder share one trail.
+    """
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     ancestors = []
     if site is not None:
-        ancestors = list(page.get_ancestors().filter(depth__gte=site.root_page.depth).live().public())
+        parent_path = page.path[: -Page.steplen]
+        ancestors = navigation.memoized(
+            ("breadcrumbs", site.pk, parent_path), request, lambda: navigation.ancestor_links(page, site, request)
+        )
     return {"ancestors": ancestors, "page": page, "request": request}

@@ -10,6 +10,7 @@ from cms_pages.content import ensure_portal_pages
 from service_catalog.importing.agencies import AgencyImporter
 from service_catalog.importing.procedures import ProcedureImporter, import_sectors
 from service_catalog.models import Agency, Sector
+from service_catalog.models.procedures import ComponentKind
 from service_catalog.permissions import ensure_department_groups
 
 HELP = """
@@ -23,6 +24,9 @@ Agencies without an official identifier code get a provisional one, stored once 
 with `manage.py set_agency_code OLD NEW`: communes and wards PV.X.<GSO code>.H41, communes retired
 on 1 July 2025 PV.XC.<GSO code>.H41, retired districts PV.H.<GSO code>.H41, departments
 PV.S.<initials>.H41 (Sở Tư pháp: PV.S.TP.H41), the service centre PV.TTPVHCC.H41.
+
+Dossier components are sorted into required documents, documents needed only in some cases and
+notes by the rule documented in service_catalog/importing/components.py.
 """
 
 
@@ -76,10 +80,10 @@ class Command(BaseCommand):
 
         self.stdout.write(f"4/4 Procedures from {procedures}")
         result = ProcedureImporter(agency_importer, sectors, stdout=self.stdout).run(procedures)
-        departments = ensure_department_groups()
-        self.stdout.write(f"  Editor and approver groups with a moderation workflow for {len(departments)} departments.")
         # The information portal keeps a page per department; run again now that the departments exist.
         ensure_portal_pages(self.stdout)
+        departments = ensure_department_groups()
+        self.stdout.write(f"  Editor and approver groups with a moderation workflow for {len(departments)} departments.")
 
         self._report(result)
         self._summary(result, time.monotonic() - started)
@@ -103,6 +107,7 @@ class Command(BaseCommand):
     def _summary(self, result, seconds):
         current = Agency.objects.current()
         malformed = ", ".join(error.code or f"line {error.line_number}" for error in result.malformed) or "none"
+        kinds = result.component_kinds
         self.stdout.write(
             self.style.SUCCESS(
                 "Summary: "
@@ -114,7 +119,10 @@ class Command(BaseCommand):
                 f"procedures_updated={len(result.updated)} "
                 f"procedures_unchanged={result.unchanged} "
                 f"procedures_abolished={len(result.abolished)} "
-                f"required_documents={result.documents} "
+                f"dossier_components={result.documents} "
+                f"required_documents={kinds.get(ComponentKind.REQUIRED, 0)} "
+                f"conditional_documents={kinds.get(ComponentKind.CONDITIONAL, 0)} "
+                f"dossier_notes={kinds.get(ComponentKind.NOTE, 0)} "
                 f"time_limits_parsed={result.time_limits_parsed} "
                 f"time_limits_not_parsed={result.time_limits_unparsed} "
                 f"malformed_skipped={len(result.malformed)} ({malformed}) "
