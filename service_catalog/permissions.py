@@ -160,8 +160,8 @@ def ensure_department_groups():
     Create or repair the groups, permissions and workflow of every department.
 
     Returns {agency code: DepartmentGroups(editors, approvers, workflow, page, department_page)}.
-    Safe to call any number of times; `connect_signals` calls it again when a DepartmentPage is
-    created or published, because its agency link decides which department keeps it.
+    Safe to call any number of times. `connect_signals` calls it again when a DepartmentPage is
+    created or published, because the page's agency link decides which department keeps it.
     """
     admin_access = _admin_access()
     departments = {}

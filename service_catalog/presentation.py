@@ -255,7 +255,7 @@ class ProcedureDisplay:
 
     @cached_property
     def notes(self):
-        """The dossier's notes: guidance that asks for no document."""
+        """The dossier's notes: guidance that requires no document."""
         return [component for component in self.dossier if component.is_note]
 
     @cached_property

@@ -3,7 +3,7 @@ Per-process cache of what administrators configure: the working calendar, office
 
 Every intake and every action reads these tables, and they change a few times a year. Each
 process keeps what it read under a version number stored in Django's cache (Redis in
-production, so every process sees the same number). Saving or deleting a row of one of these
+production, so every process reads the same number). Saving or deleting a row of one of these
 tables through the ORM bumps the version once its transaction commits, and each process reloads
 on its next read. With the local-memory cache (no REDIS_URL) the version is per process, so a
 change made in one process reaches the others only when they restart; run several processes

@@ -92,8 +92,8 @@ def save_draft(draft):
     """
     Store `draft` unless a row with its token exists, and set its primary key.
 
-    Two posts of the same new form (a double click) both end with the one row; a row that
-    belongs to another form gets the draft a new token.
+    Two posts of the same new form (a double click) both end with the one row. When the row
+    with the token belongs to another form, the draft gets a new token.
     """
     while True:
         inserted = _insert_unless_taken(draft)

@@ -9,9 +9,10 @@ not call outside services directly, so they enqueue work with `transaction.on_co
 Arguments: `application`, `event` (the ApplicationEvent just written), `from_status`,
 `to_status` (Status values; equal for actions that do not change the status).
 
-At desk intake the creation event and the event of the officer's verdict are written together
-and the signal is then sent for each in turn, so for the creation event `application` already
-shows the verdict's status: read the change from `from_status` and `to_status`.
+At desk intake the creation event and the event of the officer's verdict are written together,
+and then the signal is sent for each in turn. For the creation event, `application` therefore
+already shows the verdict's status, so receivers read the change from `from_status` and
+`to_status`.
 """
 
 from django.dispatch import Signal

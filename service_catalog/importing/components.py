@@ -7,7 +7,7 @@ apply only in some cases ("Trường hợp trẻ em bị bỏ rơi thì phải c
 no field for this, so `classify_components` reads it from the counts and the wording. The first
 rule that matches decides:
 
-1. Note: the record asks for neither an original nor a copy (`ban_chinh` and `ban_sao` false).
+1. Note: the record requires neither an original nor a copy (`ban_chinh` and `ban_sao` false).
    Every such row of the real export is an explanation or a heading.
 2. Conditional: after the list marker ("-", "+", "(1)", "(7.1)", "a)"), the text starts with
    "Trường hợp", "Đối với", "Nếu" or "Tùy (từng) trường hợp", or it contains "nếu" (if) other
@@ -93,8 +93,8 @@ def classify_components(rows):
     """
     Return the kind of each dossier component, in order.
 
-    `rows` is a sequence of (name, originals, copies) in the order the export lists them; the
-    order matters because rule 4 looks at the heading before a row.
+    `rows` is a sequence of (name, originals, copies) in the order the export lists them. The
+    order matters, because rule 4 looks at the heading before a row.
     """
     kinds = []
     list_level = None

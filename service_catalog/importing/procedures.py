@@ -406,10 +406,10 @@ def keep_editor_choices(old_components, new_components):
     """
     Carry editors' choices from a page's current dossier components to their refreshed copies.
 
-    A refresh replaces every component. Where a new component comes from the same export row
-    as an old one (same code, name, counts and form flag), it keeps the old one's form document
-    and, when an editor changed the old one's kind away from the import's, that kind. Where
-    the row changed, the import's rule decides again and the editor's kind is dropped.
+    A refresh replaces every component. A new component that comes from the same export row as
+    an old one (same code, name, counts and form flag) keeps the old one's form document. It
+    also keeps the old one's kind when an editor had changed it away from the import's kind.
+    Where the row changed, the import's rule decides again and the editor's kind is dropped.
     """
     old_by_row = {}
     for old in old_components:

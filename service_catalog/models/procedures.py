@@ -49,7 +49,7 @@ class OnlineServiceKind(models.TextChoices):
 
 
 class ComponentKind(models.TextChoices):
-    """What a dossier component asks of the applicant (see importing/components.py for the import's rule)."""
+    """What a dossier component requires of the applicant; importing/components.py has the import's rule."""
 
     REQUIRED = "required", _("Required document")
     CONDITIONAL = "conditional", _("Document needed only in some cases")
@@ -331,7 +331,7 @@ class ProcedurePage(Page):
         return [component for component in self.dossier_components.all() if not component.is_note]
 
     def dossier_notes(self):
-        """Return the dossier's notes in order: guidance that asks for no document."""
+        """Return the dossier's notes in order: guidance that requires no document."""
         return [component for component in self.dossier_components.all() if component.is_note]
 
     def channel_for(self, channel):
@@ -397,9 +397,9 @@ class DossierComponent(Orderable):
     """
     One entry of the dossier (thành phần hồ sơ): a document to bring or upload, or a note.
 
-    `kind` says which: a required document, a document needed only in some cases (an optional
-    upload), or a note that asks for no document. `is_required` repeats "kind is required" for
-    code that filters on it; `save()` keeps the two consistent.
+    `kind` is a required document, a document needed only in some cases (an optional upload),
+    or a note that requires no document. `is_required` repeats "kind is required" for code
+    that filters on it, and `save()` keeps the two consistent.
     """
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="dossier_components")

@@ -184,8 +184,8 @@ def perform_on_new(state, action, user, *, note="", is_internal=True, now, **par
     """
     Take `action` as `user`, in memory, on an application that the current transaction is creating.
 
-    The same rule applies as in `perform`. No lock is needed: no other transaction sees the
-    application before this one commits. Returns the PendingEvent; the caller saves `state` and
+    The same rule applies as in `perform`. No lock is needed, because no other transaction can
+    read the application before this one commits. Returns the PendingEvent; the caller saves `state` and
     the application, then writes the event with `write_events`.
     """
     note = _checked_note(action, note)

@@ -66,6 +66,7 @@ def _new_application(*, procedure, channel, applicant, receiving_agency, process
     receiving agency's stint opened, in memory. The caller writes them with `state.save()`.
     """
     value, unit, text = _time_limit(procedure, channel)
+
     application = Application.objects.create(
         code=_provisional_code(),
         procedure=procedure,
@@ -89,6 +90,7 @@ def _new_application(*, procedure, channel, applicant, receiving_agency, process
         created_by=created_by,
         draft=draft,
     )
+
     state = step_ops.WorkflowState.new(application, step_ops.new_steps(application))
     first = state.steps[0]
     first.started_at = now
@@ -98,7 +100,7 @@ def _new_application(*, procedure, channel, applicant, receiving_agency, process
 
 
 def _creation_event(application, action, user, note=""):
-    """Return the unsaved event that records the application's creation, as it stands now."""
+    """Return the unsaved event that records the application's creation, with its current status and step."""
     event = ApplicationEvent(
         application=application,
         at=application.submitted_at,
@@ -130,8 +132,8 @@ def _store_documents(application, files, uploader, now, stored_names):
     """
     Insert one document per component from `files` ({DossierComponent: FileInput}).
 
-    An uploaded file is written once, straight to its place among the application documents;
-    its storage name is appended to `stored_names` so a failed transaction can remove it. A
+    An uploaded file is written once, straight to its place among the application documents.
+    Its storage name is appended to `stored_names`, so a failed transaction can remove it. A
     stored file (a draft's kept file) stays where it is.
     """
     file_field = ApplicationDocument._meta.get_field("file")
@@ -192,8 +194,8 @@ def _release_draft_files(draft_files, files):
     """
     Delete the draft's file rows once the documents are written.
 
-    A kept file that became a document stays where it is; one that no document uses (a new
-    upload replaced it) is deleted once the transaction commits.
+    A kept file that became a document stays where it is. A kept file that no document uses,
+    because a new upload replaced it, is deleted once the transaction commits.
     """
     if not draft_files:
         return
@@ -314,6 +316,8 @@ def record_intake(
             )
             application = state.application
             creation = _creation_event(application, Action.INTAKE, officer)
+            # The rule of the verdict is checked before any scan is written, so an ActionError
+            # leaves the uploaded scans unread for the form to keep in its draft.
             verdict = _apply_decision(state, decision, officer, note, supplement_items, now)
             state.save()
             _store_documents(application, files, officer, now, stored_names)

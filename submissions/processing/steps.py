@@ -1,8 +1,8 @@
 """
 Workflow steps on an application: copying them at receipt, deadlines, moving between agencies.
 
-The functions here change steps and agency stints in memory and record the change in a
-WorkflowState; `WorkflowState.save()` then writes everything an action changed in a few queries.
+The functions here change steps and agency stints in memory and note each change in a
+WorkflowState. `WorkflowState.save()` then writes everything an action changed in a few queries.
 """
 
 from dataclasses import dataclass

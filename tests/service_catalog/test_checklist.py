@@ -44,7 +44,7 @@ def test_checklist_pdf_is_one_a4_page(sample_catalogue, client, code):
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
     assert page.national_code in text
-    assert str(page.dossier_components.count()) in text
+    assert f"({len(page.upload_components())})" in text
 
 
 def test_checklist_of_unknown_page_is_404(sample_catalogue, client):

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 
 import pytest
 from django.conf import settings
@@ -51,7 +52,12 @@ def test_real_import_counts_match_files(run_import, real_records):
     assert ProcedurePage.objects.live().count() == len(real_records)
     assert summary["procedures_created"] == str(len(real_records))
     assert DossierComponent.objects.count() == documents
-    assert summary["required_documents"] == str(documents)
+    assert summary["dossier_components"] == str(documents)
+    kinds = Counter(DossierComponent.objects.values_list("kind", flat=True))
+    assert summary["required_documents"] == str(kinds["required"])
+    assert summary["conditional_documents"] == str(kinds["conditional"])
+    assert summary["dossier_notes"] == str(kinds["note"])
+    assert kinds["required"] + kinds["conditional"] + kinds["note"] == documents
     assert summary["time_limits_parsed"] == str(len(parsed))
     assert summary["time_limits_not_parsed"] == str(len(channels) - len(parsed))
     assert summary["malformed_skipped"] == "0"

@@ -186,3 +186,92 @@ def test_approver_who_edits_under_review_cannot_approve(departments, make_member
     page.refresh_from_db()
     assert page.title != "Khai sinh (người duyệt sửa thêm)"
     assert WorkflowState.objects.get(object_id=str(page.pk)).status == "in_progress"
+
+
+@pytest.fixture
+def departments_with_pages(sample_catalogue):
+    """The sample catalogue with the information portal's department pages, then the groups."""
+    from cms_pages.content import ensure_department_pages
+
+    ensure_department_pages()
+    return ensure_department_groups()
+
+
+def test_department_page_rights(departments_with_pages):
+    from cms_pages.models import DepartmentPage
+
+    justice = departments_with_pages["PV.S.TP.H41"]
+
+    assert justice.department_page == DepartmentPage.objects.get(agency__code="PV.S.TP.H41")
+    editor_rights = set(
+        GroupPagePermission.objects.filter(group=justice.editors).values_list("page_id", "permission__codename")
+    )
+    assert editor_rights == {
+        (page.pk, codename) for page in (justice.page, justice.department_page) for codename in ("add_page", "change_page")
+    }
+    approver_pages = set(GroupPagePermission.objects.filter(group=justice.approvers).values_list("page_id", flat=True))
+    assert approver_pages == {justice.page.pk, justice.department_page.pk}
+    assert Page.objects.get(pk=justice.department_page.pk).get_workflow() == justice.workflow
+    again = ensure_department_groups()
+    assert GroupPagePermission.objects.filter(group=again["PV.S.TP.H41"].editors).count() == 4
+
+
+def test_editor_edits_only_own_department_page(departments_with_pages, make_member, client):
+    justice, home_affairs = departments_with_pages["PV.S.TP.H41"], departments_with_pages["PV.S.NV.H41"]
+    editor = make_member("bien-tap-tu-phap", justice.editors)
+    approver = make_member("duyet-tu-phap", justice.approvers)
+    other = home_affairs.department_page
+    other_title, other_revisions = other.title, other.revisions.count()
+    own = justice.department_page
+    client.force_login(editor)
+
+    get_response = client.get(_edit_url(other))
+    post_response = client.post(_edit_url(other), {"title": "Đã bị sửa", "slug": other.slug, "action-submit": "1"})
+    own_response = _submit_change(client, own, "Sở Tư pháp tỉnh Nghệ An")
+
+    assert get_response.status_code in (302, 403)
+    assert post_response.status_code in (302, 403)
+    other.refresh_from_db()
+    assert (other.title, other.revisions.count()) == (other_title, other_revisions)
+    assert own_response.status_code == 302
+    state = WorkflowState.objects.get(object_id=str(own.pk), status="in_progress")
+    assert state.workflow == justice.workflow
+    own.refresh_from_db()
+    assert own.title == "Sở Tư pháp"  # waits for the department's approver
+
+    client.force_login(approver)
+    assert _approve(client, own).status_code == 302
+    own.refresh_from_db()
+    assert own.title == "Sở Tư pháp tỉnh Nghệ An"
+
+
+def test_department_page_rights_follow_agency_link(departments_with_pages):
+    justice, home_affairs = departments_with_pages["PV.S.TP.H41"], departments_with_pages["PV.S.NV.H41"]
+    page = home_affairs.department_page
+    page.delete()
+    justice_page = justice.department_page
+    justice_page.agency = home_affairs.page.agency
+    justice_page.save_revision().publish()
+
+    groups = ensure_department_groups()
+
+    def pages_of(group):
+        return set(GroupPagePermission.objects.filter(group=group).values_list("page_id", flat=True))
+
+    assert pages_of(groups["PV.S.NV.H41"].editors) == {home_affairs.page.pk, justice_page.pk}
+    assert pages_of(groups["PV.S.TP.H41"].editors) == {justice.page.pk}
+    assert groups["PV.S.TP.H41"].department_page is None
+
+
+def test_new_department_page_gets_rights_on_commit(sample_catalogue, django_capture_on_commit_callbacks):
+    from cms_pages.content import ensure_department_pages
+    from cms_pages.models import DepartmentPage
+
+    ensure_department_groups()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ensure_department_pages()
+
+    page = DepartmentPage.objects.get(agency__code="PV.S.GDDT.H41")
+    rights = GroupPagePermission.objects.filter(page=page).values_list("group__name", "permission__codename")
+    assert set(rights) >= {("Sở Giáo dục và Đào tạo – editors", "change_page"), ("Sở Giáo dục và Đào tạo – approvers", "change_page")}

@@ -1,0 +1,164 @@
+"""Cost of an intake: queries per POST, files written once, the procedure read without its whole tree."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from submissions.forms.public import component_field_name
+from submissions.models import Application, ApplicationDocument, DraftFile
+from submissions.storage import private_storage
+
+from . import builders
+from .helpers import apply_url, desk_application, draft_token, form_data, open_form
+
+pytestmark = pytest.mark.django_db
+
+# Queries of one POST once the process has read the workflow and the working calendar. Online:
+# four read the procedure (page, channels, components, view restrictions) and one the draft;
+# the transaction (a savepoint inside the test's transaction) inserts the draft, the
+# application, its steps, its agency stint and its documents, takes the number, updates the
+# application and inserts the event and the notification.
+ONLINE_POST_MAX_QUERIES = 16
+# The desk reads the session, the user, Wagtail's admin permissions (two queries) and profile,
+# the procedure (three, no view restrictions), the officer's role and profile, and the draft;
+# its transaction checks the role again for the acceptance rule.
+DESK_POST_MAX_QUERIES = 23
+
+
+def _intake_data(procedure, decision="accept"):
+    data = {
+        "channel": "in_person",
+        "full_name": "Lê Văn Nam",
+        "id_number": "040085123456",
+        "phone": "0987 654 321",
+        "email": "",
+        "address": "Phường Thành Vinh, Nghệ An",
+        "decision": decision,
+        "note": "",
+    }
+    for component in procedure.dossier_components.all():
+        data[f"scan_{component.pk}"] = builders.pdf_upload(f"scan-{component.pk}.pdf")
+        data[f"verdict_{component.pk}"] = "ok"
+        data[f"detail_{component.pk}"] = ""
+    return data
+
+
+def test_online_post_query_budget(client, province, applicant_data, django_assert_max_num_queries):
+    procedure = province.licence
+    token = open_form(client, procedure)
+    client.post(apply_url(procedure), form_data(procedure, applicant_data, token=token))
+
+    token = open_form(client, procedure)
+    data = form_data(procedure, applicant_data, token=token)
+    with django_assert_max_num_queries(ONLINE_POST_MAX_QUERIES):
+        response = client.post(apply_url(procedure), data)
+
+    assert response.status_code == 302
+    assert Application.objects.count() == 2
+
+
+def test_desk_post_query_budget(client, province, people, django_assert_max_num_queries):
+    procedure = province.licence
+    url = reverse("submissions_admin:intake_form", args=[procedure.pk])
+    client.force_login(people.justice_desk)
+    client.post(url, {**_intake_data(procedure), "draft": draft_token(client.get(url))})
+
+    data = {**_intake_data(procedure), "draft": draft_token(client.get(url))}
+    with django_assert_max_num_queries(DESK_POST_MAX_QUERIES):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert Application.objects.filter(status=2).count() == 2
+
+
+def test_first_post_writes_each_upload_once(client, province, applicant_data):
+    procedure = province.licence
+    token = open_form(client, procedure)
+
+    response = client.post(apply_url(procedure), form_data(procedure, applicant_data, token=token))
+
+    assert response.status_code == 302
+    required, optional = procedure.dossier_components.all()
+    expected = {required.pk: ("tai-lieu-0.pdf", builders.pdf_bytes()), optional.pk: ("giay-chung-sinh.png", builders.image_bytes())}
+    for document in ApplicationDocument.objects.all():
+        name, content = expected[document.component_id]
+        assert document.file.name.startswith("applications/")
+        assert document.file.name.endswith(f"/{name}")
+        with private_storage().open(document.file.name) as stored:
+            assert stored.read() == content
+    assert ApplicationDocument.objects.count() == 2
+    assert not DraftFile.objects.exists()
+
+
+def test_kept_file_becomes_document_in_place(client, province, applicant_data):
+    procedure = province.birth
+    first, second = procedure.dossier_components.all()
+    token = open_form(client, procedure)
+    data = form_data(procedure, {**applicant_data, "phone": "123"}, province.thanh_vinh, token=token)
+    rejected = client.post(apply_url(procedure), data)
+    kept = DraftFile.objects.get(slot=component_field_name(first))
+
+    fixed = form_data(procedure, applicant_data, province.thanh_vinh, files=False, token=draft_token(rejected))
+    response = client.post(apply_url(procedure), fixed)
+
+    assert rejected.status_code == 400
+    assert response.status_code == 302
+    documents = {document.component_id: document for document in ApplicationDocument.objects.all()}
+    assert documents[first.pk].file.name == kept.file.name
+    assert documents[second.pk].file.name.startswith("drafts/")
+    assert private_storage().exists(kept.file.name)
+    assert not DraftFile.objects.exists()
+
+
+def test_new_upload_replaces_kept_file(client, province, applicant_data, django_capture_on_commit_callbacks):
+    procedure = province.birth
+    first, second = procedure.dossier_components.all()
+    token = open_form(client, procedure)
+    data = form_data(procedure, {**applicant_data, "phone": "123"}, province.thanh_vinh, token=token)
+    rejected = client.post(apply_url(procedure), data)
+    replaced = DraftFile.objects.get(slot=component_field_name(first)).file.name
+
+    fixed = form_data(procedure, applicant_data, province.thanh_vinh, files=False, token=draft_token(rejected))
+    fixed[component_field_name(first)] = builders.pdf_upload("to-khai-moi.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply_url(procedure), fixed)
+
+    assert response.status_code == 302
+    document = ApplicationDocument.objects.get(component=first)
+    assert document.original_name == "to-khai-moi.pdf"
+    assert document.file.name.startswith("applications/")
+    assert not private_storage().exists(replaced)
+    assert ApplicationDocument.objects.get(component=second).file.name.startswith("drafts/")
+
+
+def test_desk_scans_written_once(province, people):
+    application = desk_application(
+        province.licence, people.justice_desk, province.justice, province.justice, timezone.now()
+    )
+
+    names = list(application.documents.values_list("file", flat=True))
+    assert names == ["test/scan-%s.pdf" % component.pk for component in province.licence.dossier_components.all()]
+    assert application.code.startswith("PV.S.TP.H41-")
+    assert application.status == 2
+
+
+def test_restricted_procedure_has_no_online_form(client, province, applicant_data):
+    procedure = province.licence
+    folder = procedure.get_parent()
+    PageViewRestriction.objects.create(page=folder, restriction_type=PageViewRestriction.LOGIN)
+
+    form = client.get(apply_url(procedure))
+    post = client.post(apply_url(procedure), form_data(procedure, applicant_data))
+
+    assert form.status_code == 404
+    assert post.status_code == 404
+    assert not Application.objects.exists()
+
+
+def test_restriction_elsewhere_leaves_form_open(client, province):
+    other = province.birth
+    PageViewRestriction.objects.create(page=other, restriction_type=PageViewRestriction.LOGIN)
+
+    assert client.get(apply_url(other)).status_code == 404
+    assert client.get(apply_url(province.licence)).status_code == 200
