@@ -2,15 +2,17 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from service_catalog.models.procedures import Channel
 from submissions.forms.public import component_field_name
-from submissions.models import Application, ApplicationDocument, DraftFile
+from submissions.models import Application, ApplicationDocument, DraftFile, Status
+from submissions.processing.actions import FileInput
+from submissions.processing.intake import Applicant, Decision, record_intake
 from submissions.storage import private_storage
 
 from . import builders
-from .helpers import apply_url, desk_application, draft_token, form_data, open_form
+from .helpers import apply_url, draft_token, form_data, open_form
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +28,7 @@ ONLINE_POST_MAX_QUERIES = 16
 DESK_POST_MAX_QUERIES = 23
 
 
-def _intake_data(procedure, decision="accept"):
+def _intake_data(procedure):
     data = {
         "channel": "in_person",
         "full_name": "Lê Văn Nam",
@@ -34,7 +36,7 @@ def _intake_data(procedure, decision="accept"):
         "phone": "0987 654 321",
         "email": "",
         "address": "Phường Thành Vinh, Nghệ An",
-        "decision": decision,
+        "decision": "accept",
         "note": "",
     }
     for component in procedure.dossier_components.all():
@@ -69,7 +71,7 @@ def test_desk_post_query_budget(client, province, people, django_assert_max_num_
         response = client.post(url, data)
 
     assert response.status_code == 302
-    assert Application.objects.filter(status=2).count() == 2
+    assert Application.objects.filter(status=Status.RECEIVED).count() == 2
 
 
 def test_first_post_writes_each_upload_once(client, province, applicant_data):
@@ -132,15 +134,35 @@ def test_new_upload_replaces_kept_file(client, province, applicant_data, django_
     assert ApplicationDocument.objects.get(component=second).file.name.startswith("drafts/")
 
 
-def test_desk_scans_written_once(province, people):
-    application = desk_application(
-        province.licence, people.justice_desk, province.justice, province.justice, timezone.now()
+def test_desk_scan_written_once(province, people):
+    procedure = province.licence
+    required, optional = procedure.dossier_components.all()
+    upload = builders.pdf_upload("to-khai.pdf")
+    kept = private_storage().save("test/uy-quyen.pdf", builders.pdf_upload("uy-quyen.pdf"))
+    files = {
+        required: FileInput(name="to-khai.pdf", content_type="application/pdf", file=upload, size=upload.size),
+        optional: FileInput(name="uy-quyen.pdf", content_type="application/pdf", file=kept, size=upload.size),
+    }
+
+    application = record_intake(
+        procedure=procedure,
+        channel=Channel.IN_PERSON,
+        applicant=Applicant("Lê Văn Nam", "040085123456", "+84987654321", "", "Nghệ An"),
+        officer=people.justice_desk,
+        receiving_agency=province.justice,
+        processing_agency=province.justice,
+        files=files,
+        decision=Decision.ACCEPT,
     )
 
-    names = list(application.documents.values_list("file", flat=True))
-    assert names == ["test/scan-%s.pdf" % component.pk for component in province.licence.dossier_components.all()]
-    assert application.code.startswith("PV.S.TP.H41-")
-    assert application.status == 2
+    documents = {document.component_id: document for document in application.documents.all()}
+    scanned = documents[required.pk].file.name
+    assert scanned.startswith("applications/")
+    assert scanned.endswith("/to-khai.pdf")
+    with private_storage().open(scanned) as stored:
+        assert stored.read() == builders.pdf_bytes()
+    assert documents[optional.pk].file.name == kept
+    assert application.status == Status.RECEIVED
 
 
 def test_restricted_procedure_has_no_online_form(client, province, applicant_data):
