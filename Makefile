@@ -52,7 +52,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | check-python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
+# Pango and a Vietnamese font draw the PDF checklists and slips; without them the rest of the demo runs.
+DEMO_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu
+
 demo: $(VENV)/.runtime-installed
+	tools/system-packages.sh $(DEMO_PACKAGES) || echo "Without these packages the portal runs, but PDF checklists and slips fail." >&2
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py import_province_data
 	$(DEMO_ENV) $(PY) manage.py create_demo_accounts

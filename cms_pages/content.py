@@ -8,6 +8,7 @@ created only when missing, so editors' later changes are never overwritten.
 
 import datetime
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -159,6 +160,7 @@ def ensure_home_page():
     """Return the portal's home page, creating it as the default site's root if needed."""
     home = HomePage.objects.first()
     if home:
+        _align_placeholder_site(Site.objects.filter(root_page=home, is_default_site=True).first())
         return home
 
     root = _root_page()
@@ -171,8 +173,10 @@ def ensure_home_page():
         site.root_page = home
         site.site_name = home.title
         site.save()
+        _align_placeholder_site(site)
     else:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=home.title)
+        hostname, port = _base_url_host_and_port()
+        Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name=home.title)
 
     # Wagtail's install migration leaves a "Welcome" page as the first site root; remove it so
     # the tree holds only the portal.
@@ -180,6 +184,32 @@ def ensure_home_page():
         old_root.delete()
     logger.info("Created home page id=%s", home.pk)
     return home
+
+
+def _base_url_host_and_port():
+    """Return the host name and port of PORTAL_BASE_URL (read as WAGTAILADMIN_BASE_URL)."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    default_port = 443 if parts.scheme == "https" else 80
+    return parts.hostname or "localhost", parts.port or default_port
+
+
+def _align_placeholder_site(site):
+    """
+    Point a default site still on Wagtail's placeholder address (localhost:80) at PORTAL_BASE_URL.
+
+    Page URLs in printed checklists, QR codes and Wagtail's moderation e-mails are built from the
+    site's host name and port, so a placeholder would send readers to their own machine. A site an
+    administrator has given a real address is left alone.
+    """
+    if site is None or (site.hostname, site.port) != ("localhost", 80):
+        return
+
+    hostname, port = _base_url_host_and_port()
+    if (hostname, port) == ("localhost", 80):
+        return
+    site.hostname, site.port = hostname, port
+    site.save(update_fields=["hostname", "port"])
+    logger.info("Default site moved to %s:%s", hostname, port)
 
 
 @transaction.atomic
@@ -206,8 +236,8 @@ def ensure_portal_pages(stdout=None):
 
     if stdout is not None:
         stdout.write(
-            f"Portal pages: {created_news} news items, {created_guidance} guidance page, "
-            f"{created_documents} legal documents and {created_departments} department pages created."
+            f"Portal pages created: news items={created_news} guidance pages={created_guidance} "
+            f"legal documents={created_documents} department pages={created_departments}"
         )
     return home
 

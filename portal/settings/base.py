@@ -198,9 +198,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng dịch vụ c�
 
 # Celery: workers on Redis when a broker is set; otherwise tasks run in the calling process.
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_broker_url = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not _broker_url
+# In-process tasks still need a transport name; "memory://" keeps Kombu from guessing localhost.
+CELERY_BROKER_URL = _broker_url or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", _broker_url or None)
 CELERY_TASK_EAGER_PROPAGATES = True
 # A task is acknowledged only after it finishes, so a worker killed mid-task leaves it queued.
 # Every task must therefore be idempotent.

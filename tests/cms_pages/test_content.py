@@ -89,3 +89,35 @@ def test_root_page_recreated_after_flush():
 
     assert home.get_parent().depth == 1
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+
+
+def test_default_site_answers_at_base_url(settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://dichvucong.nghean.gov.vn"
+
+    home = ensure_portal_pages()
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("dichvucong.nghean.gov.vn", 443)
+    assert home.full_url == "https://dichvucong.nghean.gov.vn/"
+
+
+def test_placeholder_site_moves_to_base_url_on_rerun(settings):
+    ensure_portal_pages()
+    Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8211"
+
+    ensure_portal_pages()
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8211)
+
+
+def test_site_with_real_address_is_kept(settings):
+    ensure_portal_pages()
+    Site.objects.filter(is_default_site=True).update(hostname="dichvucong.nghean.gov.vn", port=443)
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+
+    ensure_portal_pages()
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("dichvucong.nghean.gov.vn", 443)
