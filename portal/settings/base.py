@@ -106,8 +106,9 @@ TEMPLATES = [
 # Database: DATABASE_URL (for example postgres://user:pass@127.0.0.1:5432/portal) or a SQLite file.
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        # An empty DATABASE_URL means unset, as it does for every variable here.
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }

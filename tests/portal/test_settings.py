@@ -49,3 +49,16 @@ def test_production_with_secrets_loads():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "DEBUG False production"
+
+
+def test_empty_database_url_means_the_sqlite_default():
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    environment.update(DATABASE_URL="", DJANGO_SETTINGS_MODULE="portal.settings.dev")
+    show_engine = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+
+    result = subprocess.run(
+        [sys.executable, "-c", show_engine], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
