@@ -233,6 +233,14 @@ def build_generic(page):
     )
 
 
+def build_legal_document(page):
+    """Index a legal document under the date it was issued, with its number and issuer as keywords."""
+    document = build_generic(page)
+    document.keywords = _join(page.document_number, page.get_document_type_display(), page.issuer)
+    document.date = page.issued_on
+    return document
+
+
 def _page_date(page):
     published = page.last_published_at or page.first_published_at
     return published.date() if published else None
@@ -242,4 +250,5 @@ BUILDERS = {
     "service_catalog.procedurepage": build_procedure,
     "cms_pages.newspage": build_news,
     "cms_pages.guidancepage": build_guidance,
+    "cms_pages.legaldocumentpage": build_legal_document,
 }

@@ -117,6 +117,18 @@ def enqueue_pages(page_ids):
         transaction.on_commit(lambda: update_pages.delay(ids))
 
 
+def enqueue_page_batches(page_ids, batch_size=BATCH_SIZE):
+    """
+    Enqueue index updates for many pages, one task per `batch_size` ids, after the commit.
+
+    A catalogue import can change thousands of pages at once. Batches keep each task short, so
+    a retry repeats one batch and not the whole import.
+    """
+    ids = sorted({int(page_id) for page_id in page_ids})
+    for start in range(0, len(ids), batch_size):
+        enqueue_pages(ids[start : start + batch_size])
+
+
 def enqueue_subtree(page_id):
     """Enqueue an index update for a page and its descendants once the transaction commits."""
     from .tasks import update_subtree

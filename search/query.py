@@ -29,6 +29,25 @@ STOP_WORDS = frozenset(
 # Share of the term groups a document must match when the query has more than two.
 MATCH_SHARE = 0.75
 MAX_GROUPS = 10
+# Characters of a query that are analysed, enough for a pasted procedure title. The longest
+# title in data/vn-tthc-commune-catalog is 300 characters long. Only the first MAX_GROUPS
+# groups are searched.
+MAX_QUERY_LENGTH = 300
+
+
+def clip(text, max_length=MAX_QUERY_LENGTH):
+    """
+    Return `text` normalised and cut to at most `max_length` characters, at a word boundary.
+
+    The cut is made on NFC text, so a letter and its diacritics stay together. A single word
+    longer than `max_length` is cut inside the word.
+    """
+    text = normalize(text)
+    if len(text) <= max_length:
+        return text
+    cut = text[: max_length + 1]
+    boundary = cut.rfind(" ")
+    return (cut[:boundary] if boundary > 0 else cut[:max_length]).strip()
 
 
 @dataclass(frozen=True)
@@ -89,6 +108,11 @@ class ParsedQuery:
     def is_empty(self):
         return not self.groups
 
+    @property
+    def has_no_words(self):
+        """True when text was typed but none of it is letters or digits ("!!!", "😀")."""
+        return bool(self.text) and not self.folded_words
+
     def correctable(self):
         """Yield (position, folded word) of the words that spelling correction may replace."""
         for position, word in enumerate(self.folded_words):
@@ -131,7 +155,7 @@ def _find_spans(words, phrases):
 
 def parse(text, use_synonyms=True, use_agencies=True):
     """Analyse `text` into a ParsedQuery; see the module docstring for the rules."""
-    text = normalize(text)
+    text = clip(text)
     exact = exact_words(text)
     folded = [fold(word) for word in exact]
     parsed = ParsedQuery(text=text, folded_words=folded, exact_words=exact)

@@ -39,6 +39,11 @@ class SearchOutcome:
     corrected_from: str = ""
 
     @property
+    def has_no_words(self):
+        """True when the query had no letters or digits, so nothing was searched."""
+        return self.parsed.has_no_words
+
+    @property
     def hits(self):
         return self.results.hits
 
@@ -108,6 +113,12 @@ def run_search(text, filters=None, page=1, per_page=PAGE_SIZE, engine=None, corr
     page = max(1, page)
 
     parsed = query_analysis.parse(text)
+    if parsed.has_no_words:
+        # An empty query would list the newest pages, which have nothing to do with the
+        # punctuation or emoji that was typed.
+        results = SearchResults(total=0, hits=[], facets={})
+        return SearchOutcome(text=parsed.text, parsed=parsed, results=results, page=1, per_page=per_page)
+
     pinned = promoted_for(parsed.text)
     request = _request(parsed, filters, page, per_page, pinned, suggest=True)
     results = None

@@ -25,6 +25,11 @@ def on_deleted(sender, instance, **kwargs):
         indexing.enqueue_pages([instance.pk])
 
 
+def on_procedures_imported(sender, created=(), updated=(), abolished=(), **kwargs):
+    # The catalogue import creates pages in bulk, without `page_published`.
+    indexing.enqueue_page_batches([*created, *updated, *abolished])
+
+
 def on_restriction_changed(sender, instance, **kwargs):
     if instance.page_id:
         indexing.enqueue_subtree(instance.page_id)
@@ -32,6 +37,7 @@ def on_restriction_changed(sender, instance, **kwargs):
 
 def connect():
     from service_catalog.models import Agency
+    from service_catalog.signals import procedures_imported
 
     from .models import PromotedResult, Synonym
     from .service import PROMOTED_QUERIES
@@ -40,6 +46,7 @@ def connect():
     page_unpublished.connect(on_unpublished, dispatch_uid="search_page_unpublished")
     post_page_move.connect(on_moved, dispatch_uid="search_page_moved")
     post_delete.connect(on_deleted, dispatch_uid="search_page_deleted")
+    procedures_imported.connect(on_procedures_imported, dispatch_uid="search_procedures_imported")
     post_save.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_saved")
     post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")
 

@@ -75,9 +75,10 @@ def fold_aligned(text):
     return text.translate(_ALIGNED_FOLD_TABLE)
 
 
-_WORD = re.compile(r"\w+")
+# Letters and digits; the underscore is a word character in `\w` but not in `fold_words`.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def exact_words(text):
-    """Return the lowercase NFC words of `text`, keeping their diacritics."""
+    """Return the lowercase NFC words of `text`, keeping their diacritics; punctuation and emoji are dropped."""
     return _WORD.findall(normalize(text).lower())

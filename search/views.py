@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET
 from . import service
 from .facets import FACET_TITLES, facet_groups, value_label
 from .models import ContentType
+from .query import clip
 
 logger = logging.getLogger(__name__)
 
-MAX_QUERY_LENGTH = 200
 AUTOCOMPLETE_LIMIT = 8
 
 
@@ -39,7 +39,7 @@ def _url_with(params, **changes):
 
 @require_GET
 def search(request):
-    text = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    text = clip(request.GET.get("q") or "")
     filters = service.clean_filters(request.GET)
     page = _page_number(request.GET.get("page"))
     params = {"q": text, **filters}
@@ -81,7 +81,7 @@ def search(request):
 @require_GET
 def autocomplete(request):
     """Return JSON suggestions for the words typed so far; the last word may be incomplete."""
-    text = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    text = clip(request.GET.get("q") or "")
     hits = service.autocomplete(text, limit=AUTOCOMPLETE_LIMIT) if text else []
     labels = dict(ContentType.choices)
     return JsonResponse(

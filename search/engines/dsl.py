@@ -23,6 +23,7 @@ p50 of 18 ms and a p95 of 64 ms per search, and marking in Python 12.5 ms and 38
 import datetime
 import importlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -46,17 +47,24 @@ class Library:
     client: str
     helpers: str
     timeout_argument: str
+    # Base classes of the errors the client raises for failed and timed-out requests.
+    errors: tuple
 
 
 LIBRARIES = {
     "opensearch": Library(
-        dsl="opensearchpy", client="opensearchpy.OpenSearch", helpers="opensearchpy.helpers", timeout_argument="timeout"
+        dsl="opensearchpy",
+        client="opensearchpy.OpenSearch",
+        helpers="opensearchpy.helpers",
+        timeout_argument="timeout",
+        errors=("opensearchpy.exceptions.OpenSearchException",),
     ),
     "elasticsearch": Library(
         dsl="elasticsearch.dsl",
         client="elasticsearch.Elasticsearch",
         helpers="elasticsearch.helpers",
         timeout_argument="request_timeout",
+        errors=("elasticsearch.ApiError", "elasticsearch.TransportError"),
     ),
 }
 
@@ -263,6 +271,7 @@ class DSLEngine(SearchEngine):
         self.name = library_name
         self.dsl = importlib.import_module(self.library.dsl)
         self.helpers = importlib.import_module(self.library.helpers)
+        self.errors = tuple(_import_attribute(name) for name in self.library.errors)
         # Searches and writes go through an alias. The concrete index behind it has a timestamp
         # in its name, so a rebuild can fill a new one and switch the alias to it in one step.
         self.index = f"{config.get('INDEX_PREFIX') or 'portal'}-documents"
@@ -388,29 +397,33 @@ class DSLEngine(SearchEngine):
         # The request cache keeps results of repeated queries until the next refresh changes
         # the index; size > 0 requests are cached only when asked for explicitly.
         response = self.builder.search(request).using(self.client).params(request_cache=True).execute()
+        # Reading the plain JSON skips wrapping each hit and facet bucket in the DSL's
+        # attribute objects.
+        body = response.to_dict()
         words = [word for group in request.query.required_groups for words in group.alternatives for word in words]
         hits = []
-        for hit in response.hits:
-            snippet = highlight(getattr(hit, "body", "") or "", words)
+        for hit in body["hits"]["hits"]:
+            source = hit["_source"]
             hits.append(
                 Hit(
-                    page_id=int(hit.page_id),
-                    title=hit.title,
-                    url=hit.url,
-                    content_type=hit.content_type,
-                    snippet=snippet,
-                    date=_date(getattr(hit, "date", None)),
-                    score=float(hit.meta.score or 0.0),
+                    page_id=int(source["page_id"]),
+                    title=source["title"],
+                    url=source["url"],
+                    content_type=source["content_type"],
+                    snippet=highlight(source.get("body") or "", words),
+                    date=_date(source.get("date")),
+                    score=float(hit.get("_score") or 0.0),
                 )
             )
+
         facets = {}
-        aggregations = getattr(response, "aggregations", None)
+        aggregations = body.get("aggregations") or {}
         for facet in FACET_FIELDS:
-            buckets = getattr(aggregations, facet, None) if aggregations is not None else None
-            facets[facet] = [(bucket.key, bucket.doc_count) for bucket in (buckets.buckets if buckets else [])]
-        facets = {facet: values for facet, values in facets.items() if values}
-        suggestion = self._suggestion(response, request.query) if request.suggest else None
-        return SearchResults(total=int(response.hits.total.value), hits=hits, facets=facets, suggestion=suggestion)
+            buckets = (aggregations.get(facet) or {}).get("buckets") or []
+            if buckets:
+                facets[facet] = [(bucket["key"], bucket["doc_count"]) for bucket in buckets]
+        suggestion = self._suggestion(body, request.query) if request.suggest else None
+        return SearchResults(total=int(body["hits"]["total"]["value"]), hits=hits, facets=facets, suggestion=suggestion)
 
     def autocomplete(self, query, limit=8):
         if query.is_empty:
@@ -432,20 +445,21 @@ class DSLEngine(SearchEngine):
         if not _correctable_text(query):
             return None
         response = self.builder.suggest(_correctable_text(query)).using(self.client).execute()
-        return self._suggestion(response, query)
+        return self._suggestion(response.to_dict(), query)
 
-    def _suggestion(self, response, query):
-        """Return the Suggestion built from the "words" suggester of `response`, or None."""
+    def _suggestion(self, body, query):
+        """Return the Suggestion built from the "words" suggester of a response's JSON `body`, or None."""
         candidates = dict((word, position) for position, word in query.correctable())
-        suggested = getattr(response, "suggest", None)
-        if not candidates or suggested is None or "words" not in suggested:
+        entries = (body.get("suggest") or {}).get("words")
+        if not candidates or not entries:
             return None
         replacements = {}
-        for entry in response.suggest.words:
-            if not entry.options or entry.text not in candidates:
+        for entry in entries:
+            if not entry["options"] or entry["text"] not in candidates:
                 continue
-            position = candidates[entry.text]
-            replacement = pick_correction(entry.text, [(option.text, option.freq) for option in entry.options])
+            position = candidates[entry["text"]]
+            options = [(option["text"], option["freq"]) for option in entry["options"]]
+            replacement = pick_correction(entry["text"], options)
             if replacement and not query.is_completion(position, replacement):
                 replacements[position] = replacement
         return Suggestion(text=query.with_replacements(replacements)) if replacements else None
@@ -480,6 +494,7 @@ class AliasRebuild(Rebuild):
         if failed_ids and (current or plain_index):
             self._copy_previous(sorted(failed_ids))
         client.indices.refresh(index=self.target)
+        self._merge_segments()
 
         actions = [
             {"add": {"index": self.target, "alias": engine.index}},
@@ -494,6 +509,27 @@ class AliasRebuild(Rebuild):
         for name in sorted(current):
             client.indices.delete(index=name)
             logger.info("deleted the replaced search index %s", name)
+
+    def _merge_segments(self):
+        """
+        Merge the new index into one segment before searches read it.
+
+        Bulk loading leaves several segments, and each query visits every segment. With the
+        14,000 documents and 1,000 queries of bench/search.py on a shared 2-core machine,
+        merging 8 segments into one lowered the node's own search time (`took`) from a p50
+        of 8 ms and a p95 of 35 ms to 3 ms and 13 ms. Later updates add
+        small segments that the node's merge policy handles. A failed or timed-out merge only
+        leaves searches slower, so the rebuild goes on.
+        """
+        started = time.monotonic()
+        try:
+            self.engine.bulk_client.indices.forcemerge(index=self.target, max_num_segments=1)
+        except self.engine.errors as error:
+            logger.warning("merging search index %s into one segment failed, searching it unmerged: %s", self.target, error)
+            return
+        # Searches read the merged segment, and the merged-away ones are released, only after a refresh.
+        self.engine.client.indices.refresh(index=self.target)
+        logger.info("merged search index %s into one segment in %.1f s", self.target, time.monotonic() - started)
 
     def _copy_previous(self, page_ids):
         """Copy the current documents of pages that failed to build into the new index."""

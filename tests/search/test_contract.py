@@ -194,3 +194,38 @@ def test_national_code_finds_procedure(indexed, engine):
     outcome = service.run_search("1.000656", engine=engine)
 
     assert outcome.hits[0].page_id == indexed["death"].pk
+
+
+@pytest.mark.parametrize("text", ["!!!", "???", "😀", "😀 🎉", "... – !!!", "___"])
+def test_query_without_words_finds_nothing(indexed, engine, text):
+    outcome = service.run_search(text, engine=engine)
+
+    assert outcome.has_no_words
+    assert outcome.total == 0
+    assert outcome.hits == []
+    assert outcome.promoted == []
+
+
+def test_emoji_around_words_ignored(indexed, engine):
+    outcome = service.run_search("😀 khai sinh!!!", engine=engine)
+
+    assert not outcome.has_no_words
+    assert outcome.hits[0].page_id == indexed["birth"].pk
+
+
+def test_long_query_cut_at_word(indexed, engine):
+    text = ("Thủ tục đăng ký khai sinh " * 60)[:1000]
+
+    outcome = service.run_search(text, engine=engine)
+
+    assert len(outcome.text) <= 300
+    assert text.startswith(outcome.text)
+    assert text[len(outcome.text)] == " "
+    assert outcome.hits[0].page_id == indexed["birth"].pk
+
+
+def test_long_single_word_cut(indexed, engine):
+    outcome = service.run_search("a" * 1000, engine=engine)
+
+    assert outcome.text == "a" * 300
+    assert outcome.total == 0

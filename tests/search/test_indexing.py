@@ -97,6 +97,32 @@ def test_move_updates_url(engine, home_page, news_index, django_capture_on_commi
     assert hit.url.endswith("/luu-tru/tin-chuyen-muc/")
 
 
+def test_legal_document_dated_when_issued(engine, home_page, django_capture_on_commit_callbacks):
+    from cms_pages.models import LegalDocumentIndexPage, LegalDocumentPage, LegalDocumentType
+
+    index = LegalDocumentIndexPage(title="Văn bản pháp luật", slug="van-ban")
+    home_page.add_child(instance=index)
+    page = LegalDocumentPage(
+        title="Nghị định quy định về thủ tục hành chính theo cơ chế một cửa",
+        slug="nghi-dinh-118-2025",
+        document_number="118/2025/NĐ-CP",
+        document_type=LegalDocumentType.DECREE,
+        issuer="Chính phủ",
+        issued_on=datetime.date(2025, 6, 9),
+        effective_on=datetime.date(2025, 7, 1),
+        summary="Thực hiện thủ tục hành chính theo cơ chế một cửa, một cửa liên thông.",
+    )
+    index.add_child(instance=page)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    engine.refresh()
+
+    hit = service.run_search("nghi dinh 118/2025", engine=engine).hits[0]
+    assert hit.page_id == page.pk
+    assert hit.content_type == "document"
+    assert hit.date == datetime.date(2025, 6, 9)
+
+
 def test_delete_removes(engine, news_index, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         page = add_news(news_index, "Tin sẽ xóa")

@@ -137,3 +137,22 @@ def test_rebuild_replaces_plain_index(catalogue, opensearch_engine):
     assert not engine._is_plain_index()
     assert len(engine._indices_of(engine.index)) == 1
     assert engine.count() == 7
+
+
+def count_segments(engine, index):
+    shards = engine.client.indices.segments(index=index)["indices"][index]["shards"]
+    return sum(len(copy["segments"]) for copies in shards.values() for copy in copies)
+
+
+def test_finished_rebuild_merges_segments(catalogue, opensearch_engine):
+    engine = opensearch_engine
+    rebuild = engine.start_rebuild()
+    for page in ("birth", "marriage", "death", "news"):
+        rebuild.index_documents([documents.build_document(catalogue[page].specific)])
+        engine.client.indices.refresh(index=rebuild.target)
+    assert count_segments(engine, rebuild.target) == 4
+
+    rebuild.finish()
+
+    assert count_segments(engine, rebuild.target) == 1
+    assert engine.count() == 4

@@ -86,3 +86,25 @@ def test_synonym_admin_rejects_single_term(admin_client):
 
     assert response.status_code == 200
     assert "terms" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("text", ["!!!", "???", "😀"])
+def test_query_without_words_explained(client, indexed_database, text):
+    response = client.get(reverse("search:search"), {"q": text})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response.context["outcome"].total == 0
+    assert 'class="search-hit"' not in html
+    assert "không có chữ cái hoặc chữ số" in html
+
+
+def test_thousand_character_query_cut(client, indexed_database):
+    text = ("đăng ký khai sinh " * 60)[:1000]
+
+    response = client.get(reverse("search:search"), {"q": text})
+
+    assert response.status_code == 200
+    assert len(response.context["search_query"]) <= 300
+    assert text.startswith(response.context["search_query"])
+    assert response.context["outcome"].hits[0].page_id == indexed_database["birth"].pk
