@@ -21,9 +21,12 @@ Users get a department's rights by joining its groups; the role groups of `accou
 import logging
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -67,23 +70,49 @@ def _admin_access():
     return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
 
 
-def _group_names(agency):
-    return f"{agency.name} – editors", f"{agency.name} – approvers"
+class DepartmentNames(NamedTuple):
+    """Display names of a department's groups, workflow and task, in the site's language."""
+
+    editors: str
+    approvers: str
+    workflow: str
+    task: str
 
 
-def _team(agency):
+def department_names(agency):
+    """
+    Return the names shown for `agency`'s groups, workflow and task, e.g. "Sở Tư pháp — Biên tập viên".
+
+    They are stored in the database and read in admin screens and moderation e-mails, so they
+    are translated into the site's language (settings.LANGUAGE_CODE) when written. Code finds
+    these objects through DepartmentTeam, never by name.
+    """
+    values = {"department": agency.name}
+    with translation.override(settings.LANGUAGE_CODE):
+        return DepartmentNames(
+            editors=gettext("%(department)s — editors") % values,
+            approvers=gettext("%(department)s — approvers") % values,
+            workflow=gettext("%(department)s — approval of changes") % values,
+            task=gettext("%(department)s — review by the approvers") % values,
+        )
+
+
+def _rename(instance, name):
+    if instance.name != name:
+        instance.name = name
+        instance.save(update_fields=["name"])
+
+
+def _team(agency, names):
     """Return the department's DepartmentTeam, creating its two groups when missing."""
-    editors_name, approvers_name = _group_names(agency)
     team = DepartmentTeam.objects.select_related("editors", "approvers").filter(agency=agency).first()
     if team is None:
-        editors, _created = Group.objects.get_or_create(name=editors_name)
-        approvers, _created = Group.objects.get_or_create(name=approvers_name)
+        editors, _created = Group.objects.get_or_create(name=names.editors)
+        approvers, _created = Group.objects.get_or_create(name=names.approvers)
         return DepartmentTeam.objects.create(agency=agency, editors=editors, approvers=approvers)
 
-    for group, name in ((team.editors, editors_name), (team.approvers, approvers_name)):
-        if group.name != name:
-            group.name = name
-            group.save(update_fields=["name"])
+    _rename(team.editors, names.editors)
+    _rename(team.approvers, names.approvers)
     return team
 
 
@@ -117,19 +146,20 @@ def _grant_documents(group, collection):
         )
 
 
-def _workflow(team, pages):
+def _workflow(team, pages, names):
     """Return the department's workflow, assigned to its pages, with the approvers' task only."""
-    agency = team.agency
     workflow = team.workflow
     if workflow is None:
-        workflow = Workflow.objects.create(name=f"{agency.name}: approval")
+        workflow = Workflow.objects.create(name=names.workflow)
         team.workflow = workflow
         team.save(update_fields=["workflow"])
+    _rename(workflow, names.workflow)
 
     task = DepartmentApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
     if task is None:
-        task = DepartmentApprovalTask.objects.create(name=f"{agency.name}: approvers")
+        task = DepartmentApprovalTask.objects.create(name=names.task)
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    _rename(task, names.task)
     task.groups.set([team.approvers])
     if not task.active:
         task.active = True
@@ -167,12 +197,13 @@ def ensure_department_groups():
     departments = {}
     for agency, (procedures_page, department_page) in _department_pages().items():
         pages = [page for page in (procedures_page, department_page) if page is not None]
-        team = _team(agency)
+        names = department_names(agency)
+        team = _team(agency, names)
         for group, codenames in ((team.editors, EDITOR_PAGE_PERMISSIONS), (team.approvers, APPROVER_PAGE_PERMISSIONS)):
             group.permissions.add(admin_access)
             _grant_pages(group, pages, codenames)
             _grant_documents(group, _collection(team))
-        workflow = _workflow(team, pages)
+        workflow = _workflow(team, pages, names)
         departments[agency.code] = DepartmentGroups(
             team.editors, team.approvers, workflow, procedures_page, department_page
         )

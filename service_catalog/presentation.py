@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from portal.formatting import format_money
 
 from .models import Agency
-from .models.procedures import Channel, OnlineServiceKind, TimeLimitUnit
+from .models.procedures import Channel, OnlineServiceKind, TimeLimitUnit, governing_row
 
 _UNIT_TEXTS = {
     TimeLimitUnit.WORKING_DAYS: lambda count: ngettext("%(count)s working day", "%(count)s working days", count),
@@ -144,12 +144,21 @@ def receiving_desks(page):
 
 
 def channels_by_kind(channels):
-    """Group channel rows by channel, in the order in person, online, by post."""
+    """
+    Group channel rows by channel, in the order in person, online, by post.
+
+    Sets `sets_deadline` on each row: True on the row whose time limit sets an application's
+    deadline (see `governing_row`) when its channel has several rows (cases).
+    """
     groups = []
     for channel in Channel:
         rows = [row for row in channels if row.channel == channel]
-        if rows:
-            groups.append((channel.label, rows))
+        if not rows:
+            continue
+        governing = governing_row(rows)
+        for row in rows:
+            row.sets_deadline = len(rows) > 1 and row is governing
+        groups.append((channel.label, rows))
     return groups
 
 

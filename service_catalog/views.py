@@ -2,19 +2,15 @@
 
 import logging
 
-import segno
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .agencies import resolve_agency
+from .checklist import TEMPLATE, checklist_context, render_checklist_pdf
 from .models import Agency, ProcedureIndexPage, ProcedurePage
-from .models.procedures import PublicationStatus
-from .presentation import procedure_context
 
 logger = logging.getLogger(__name__)
 
@@ -90,66 +86,16 @@ def _checklist_page(pk):
     return get_object_or_404(queryset, pk=pk)
 
 
-# Print densities from roomy to dense; the checklist uses the first that fits on one A4 page.
-DENSITIES = ("normal", "compact", "dense", "tiny")
-
-
-def estimated_density(components):
-    """Guess the density from the length of the documents' and notes' text, which dominates the sheet."""
-    characters = sum(len(component.name) + 60 for component in components)
-    if characters < 3000:
-        return "normal"
-    if characters < 7000:
-        return "compact"
-    return "dense"
-
-
-def _checklist_context(request, page):
-    url = page.get_full_url(request)
-    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1)
-    context = procedure_context(page, request)
-    context.update(
-        {
-            "page": page,
-            "page_full_url": url,
-            "qr_svg": mark_safe(qr_svg),
-            "is_abolished": page.publication_status == PublicationStatus.ABOLISHED,
-            "density": estimated_density(context["procedure"].dossier),
-        }
-    )
-    return context
-
-
 def checklist(request, pk):
     """Render the printable one-page A4 checklist: documents to bring, fees, time limit and desk."""
     page = _checklist_page(pk)
-    return render(request, "service_catalog/procedure_checklist.html", _checklist_context(request, page))
-
-
-def render_checklist_pdf(request, page):
-    """
-    Render the checklist as PDF bytes, on one A4 page where a density allows it.
-
-    Starts at the estimated density and moves to denser ones while the result has more than
-    one page; returns (pdf bytes, number of pages).
-    """
-    from weasyprint import HTML
-
-    context = {**_checklist_context(request, page), "for_pdf": True}
-    start = DENSITIES.index(context["density"])
-    for density in DENSITIES[start:]:
-        html = render_to_string("service_catalog/procedure_checklist.html", {**context, "density": density}, request)
-        document = HTML(string=html, base_url=request.build_absolute_uri("/")).render()
-        if len(document.pages) == 1:
-            break
-    logger.debug("Checklist of page %s rendered at density %s on %d pages", page.pk, density, len(document.pages))
-    return document.write_pdf(), len(document.pages)
+    return render(request, TEMPLATE, checklist_context(request, page))
 
 
 def checklist_pdf(request, pk):
     """Return the checklist as a PDF rendered by WeasyPrint."""
     page = _checklist_page(pk)
-    pdf, _pages = render_checklist_pdf(request, page)
+    pdf, _pages, _density = render_checklist_pdf(request, page)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{page.national_code}.pdf"'
     return response

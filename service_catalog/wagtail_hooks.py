@@ -1,5 +1,7 @@
 """Admin registration of the catalogue: agencies and sectors, and the completeness report."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -11,7 +13,7 @@ from portal.modeladmin import PortalModelAdmin
 
 from .admin_views import CompletenessReportView
 from .forms import AgencyAdminForm
-from .models import Agency, Sector
+from .models import Agency, ProcedureIndexPage, Sector
 
 
 class AgencyAdmin(PortalModelAdmin):
@@ -83,3 +85,24 @@ def register_completeness_menu_item():
         icon_name="warning",
         order=650,
     )
+
+
+@hooks.register("before_copy_page")
+def reject_copy_of_catalogue_subtree(request, page):
+    """
+    Reject copying a page together with its subpages when the procedure catalogue is among them.
+
+    The catalogue pages forbid their own copy (`CopyForbiddenMixin`), but Wagtail copies the
+    subpages of a copied page without checking their permissions, and copies of procedures
+    would repeat their unique instance codes. The page itself can still be copied alone.
+    """
+    if request.method != "POST" or not request.POST.get("copy_subpages"):
+        return None
+    if not ProcedureIndexPage.objects.descendant_of(page).exists():
+        return None
+
+    messages.error(
+        request,
+        _("The procedure catalogue below this page cannot be copied. Copy the page without its subpages."),
+    )
+    return redirect("wagtailadmin_pages:copy", page.pk)

@@ -23,7 +23,8 @@ while the record still offers the online channel.
 
 Dossier components get a kind (required document, conditional document, note) from the rule
 in `components.py`. On a refresh, a component whose export row is unchanged keeps a kind an
-editor chose and its form document; see `keep_editor_choices`.
+editor chose and its form document; see `keep_editor_choices`. Likewise the channel row an
+editor marked as setting the deadline keeps its mark while its export row is unchanged.
 """
 
 import json
@@ -330,6 +331,7 @@ class ProcedureImporter:
 
         children = self._fill(page, record, owner)
         keep_editor_choices(page.dossier_components.all(), children["dossier_components"])
+        keep_deadline_choice(page.channels.all(), children["channels"])
         for relation, objects in children.items():
             setattr(page, relation, objects)
         revision = page.save_revision(log_action=True)
@@ -423,6 +425,32 @@ def keep_editor_choices(old_components, new_components):
             new.kind = old.kind
             new.is_required = old.kind == ComponentKind.REQUIRED
         new.form_document_id = old.form_document_id
+
+
+def _channel_source_row(channel):
+    """Return the fields of a channel row that come from the export."""
+    return (
+        channel.channel,
+        channel.time_limit_value,
+        channel.time_limit_unit,
+        channel.time_limit_text,
+        channel.time_limit_note,
+        channel.fee_amount,
+        channel.fee_text,
+    )
+
+
+def keep_deadline_choice(old_channels, new_channels):
+    """
+    Carry an editor's choice of the row that sets a channel's deadline to the refreshed rows.
+
+    The mark moves to the new row that comes from the same export row. When that row changed
+    or vanished, no row of the channel is marked and `ProcedurePage.channel_for` applies its
+    default rule again.
+    """
+    marked = {_channel_source_row(old) for old in old_channels if old.governs_deadline}
+    for new in new_channels:
+        new.governs_deadline = _channel_source_row(new) in marked
 
 
 def _children(record):

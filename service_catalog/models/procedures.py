@@ -7,15 +7,18 @@ results, legal bases, conditions and the publishing decision. Wagtail revisions 
 published version; an application stores the revision it was received under.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 
 from search.text import fold
 
+from ..page_forms import ProcedurePageForm
 from .agencies import Agency, Sector
 
 
@@ -64,7 +67,27 @@ LEGACY_LEVEL_LABELS = {
 }
 
 
-class ProcedureIndexPage(Page):
+class CopyForbiddenPermissionTester(PagePermissionTester):
+    """Page permissions without copying, which hides the Copy action and makes the copy view raise PermissionDenied."""
+
+    def can_copy(self):
+        return False
+
+
+class CopyForbiddenMixin:
+    """
+    Forbid copying a catalogue page in the admin.
+
+    A copy would repeat fields that must stay unique (a procedure's instance code, a
+    department's agency link), and a copy of the catalogue or a department folder would copy
+    every procedure below it. Editors create a new procedure page instead.
+    """
+
+    def permissions_for_user(self, user):
+        return CopyForbiddenPermissionTester(user, self)
+
+
+class ProcedureIndexPage(CopyForbiddenMixin, Page):
     """The public catalogue of procedures; its children are one folder per owning department."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -107,7 +130,7 @@ class ProcedureIndexPage(Page):
         return context
 
 
-class DepartmentProceduresPage(Page):
+class DepartmentProceduresPage(CopyForbiddenMixin, Page):
     """
     The procedures maintained by one department.
 
@@ -147,7 +170,7 @@ class DepartmentProceduresPage(Page):
         return context
 
 
-class ProcedurePage(Page):
+class ProcedurePage(CopyForbiddenMixin, Page):
     full_name = models.TextField(
         pgettext_lazy("procedure", "full name"),
         blank=True,
@@ -290,6 +313,7 @@ class ProcedurePage(Page):
     ]
     parent_page_types = ["service_catalog.DepartmentProceduresPage"]
     subpage_types = []
+    base_form_class = ProcedurePageForm
 
     class Meta:
         verbose_name = _("procedure")
@@ -335,11 +359,42 @@ class ProcedurePage(Page):
         return [component for component in self.dossier_components.all() if component.is_note]
 
     def channel_for(self, channel):
-        """Return the first channel row for `channel` (a Channel value), or None."""
-        for row in self.channels.all():
-            if row.channel == channel:
-                return row
-        return None
+        """
+        Return the row of `channel` (a Channel value) whose time limit sets an application's deadline.
+
+        A channel has several rows when the record publishes a time limit per case (a grant
+        and a refusal, say). `governing_row` picks one; None when the channel has no row.
+        """
+        return governing_row([row for row in self.channels.all() if row.channel == channel])
+
+
+# Calendar days per unit, only to compare limits of different units when choosing a governing row.
+_APPROXIMATE_DAYS = {
+    TimeLimitUnit.HOURS: Decimal(1) / 24,
+    TimeLimitUnit.DAYS: Decimal(1),
+    TimeLimitUnit.WORKING_DAYS: Decimal(7) / 5,
+    TimeLimitUnit.MONTHS: Decimal(30),
+}
+
+
+def governing_row(rows):
+    """
+    Return the row among `rows` (one channel's cases) whose time limit governs the deadline.
+
+    The first row an editor marked with `governs_deadline` wins. Without a mark, the longest
+    parsed time limit wins, and the earlier row wins a tie. The shorter rows are special cases
+    (such as a refusal), so a deadline taken from them would mark on-time work as late.
+    Without any parsed limit, the first row wins. Returns None for no rows.
+    """
+    rows = list(rows)
+    marked = [row for row in rows if row.governs_deadline]
+    if marked:
+        return marked[0]
+
+    parsed = [row for row in rows if row.has_parsed_time_limit]
+    if parsed:
+        return max(parsed, key=lambda row: row.time_limit_value * _APPROXIMATE_DAYS[row.time_limit_unit])
+    return rows[0] if rows else None
 
 
 class ProcedureChannel(Orderable):
@@ -359,7 +414,20 @@ class ProcedureChannel(Orderable):
         blank=True,
         help_text=_("Kept as published; the only source of the time limit when it could not be parsed."),
     )
-    time_limit_note = models.TextField(_("time limit details"), blank=True)
+    time_limit_note = models.TextField(
+        _("time limit details"),
+        blank=True,
+        help_text=_("The case this time limit applies to, when the channel has several rows."),
+    )
+    governs_deadline = models.BooleanField(
+        _("sets the deadline"),
+        default=False,
+        help_text=_(
+            "Tick one row per channel when the channel has several rows (cases): its time limit sets the "
+            "deadline of applications received through the channel. Without a ticked row, the longest time "
+            "limit of the channel applies."
+        ),
+    )
     fee_amount = models.PositiveBigIntegerField(_("fee (đồng)"), null=True, blank=True)
     fee_text = models.TextField(_("fees and charges as published"), blank=True)
 
@@ -368,6 +436,7 @@ class ProcedureChannel(Orderable):
         FieldRowPanel([FieldPanel("time_limit_value"), FieldPanel("time_limit_unit")]),
         FieldPanel("time_limit_text"),
         FieldPanel("time_limit_note"),
+        FieldPanel("governs_deadline"),
         FieldPanel("fee_amount"),
         FieldPanel("fee_text"),
     ]

@@ -46,9 +46,9 @@ def test_one_account_per_role(demo_agencies):
         username: set(users[username].groups.values_list("name", flat=True))
         for username in ("tuphap.bientap", "tuphap.duyet")
     }
-    assert "Sở Tư pháp – editors" in department_groups["tuphap.bientap"]
-    assert "Sở Tư pháp – approvers" not in department_groups["tuphap.bientap"]
-    assert "Sở Tư pháp – approvers" in department_groups["tuphap.duyet"]
+    assert "Sở Tư pháp — Biên tập viên" in department_groups["tuphap.bientap"]
+    assert "Sở Tư pháp — Người phê duyệt" not in department_groups["tuphap.bientap"]
+    assert "Sở Tư pháp — Người phê duyệt" in department_groups["tuphap.duyet"]
     assert users["quantri"].staff_profile.agency.code == "PV.TTPVHCC.H41"
 
 

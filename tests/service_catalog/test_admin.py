@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from service_catalog.completeness import build_report, missing_parts
@@ -154,3 +155,62 @@ def test_agency_admin_refuses_printed_code_change(sample_catalogue, superuser, c
     assert "code_printed" in str(response.context["form"].errors.as_data()["code"][0].code)
     agency.refresh_from_db()
     assert agency.code == "PV.S.TP.H41"
+
+
+@pytest.mark.parametrize("model", ["procedure", "department", "catalogue"])
+def test_catalogue_page_copy_forbidden(sample_catalogue, admin_client, model):
+    from service_catalog.models import DepartmentProceduresPage, ProcedureIndexPage
+
+    procedure = ProcedurePage.objects.get(national_code="1.014199")
+    page = {
+        "procedure": procedure,
+        "department": DepartmentProceduresPage.objects.get(agency=procedure.owner_agency),
+        "catalogue": ProcedureIndexPage.objects.get(),
+    }[model]
+    copy_url = reverse("wagtailadmin_pages:copy", args=[page.pk])
+    pages_before = ProcedurePage.objects.count()
+
+    edit_html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    listing_html = admin_client.get(reverse("wagtailadmin_explore", args=[page.get_parent().pk])).content.decode()
+    get_response = admin_client.get(copy_url)
+    post_response = admin_client.post(
+        copy_url,
+        {"new_title": "Bản sao", "new_slug": "ban-sao", "new_parent_page": page.get_parent().pk, "copy_subpages": "on"},
+    )
+
+    assert copy_url not in edit_html
+    assert copy_url not in listing_html
+    # The Wagtail admin handles PermissionDenied with a redirect to its home and an error message.
+    for response in (get_response, post_response):
+        assert response.status_code == 302
+        assert response.url == reverse("wagtailadmin_home")
+        levels = {message.level_tag for message in get_messages(response.wsgi_request)}
+        assert levels == {"error"}
+    assert ProcedurePage.objects.count() == pages_before
+
+
+def test_home_page_copy_still_allowed(sample_catalogue, admin_client):
+    from wagtail.models import Page
+
+    home = Page.objects.get(depth=2)
+
+    assert admin_client.get(reverse("wagtailadmin_pages:copy", args=[home.pk])).status_code == 200
+
+
+def test_home_copy_with_catalogue_rejected(sample_catalogue, admin_client):
+    from wagtail.models import Page
+
+    home = Page.objects.get(depth=2)
+    copy_url = reverse("wagtailadmin_pages:copy", args=[home.pk])
+    pages_before = Page.objects.count()
+
+    response = admin_client.post(
+        copy_url,
+        {"new_title": "Bản sao", "new_slug": "ban-sao", "new_parent_page": home.get_parent().pk, "copy_subpages": "on"},
+    )
+
+    assert response.status_code == 302
+    assert response.url == copy_url
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages == ["Không thể sao chép danh mục thủ tục bên dưới trang này. Hãy sao chép trang mà không kèm các trang con."]
+    assert Page.objects.count() == pages_before

@@ -285,11 +285,11 @@ def test_notes_apart_on_checklist(sample_catalogue, client):
     page = ProcedurePage.objects.get(national_code="1.001193")
 
     html = client.get(f"/danh-muc/thu-tuc/{page.pk}/in/").content.decode()
-    documents = html[html.index('<ul class="doc-columns">') : html.index('<ul class="notes">')]
+    documents = html[html.index("<table>") : html.index("</table>")]
     notes = html[html.index('<ul class="notes">') : html.index("</ul>", html.index('<ul class="notes">'))]
 
     assert "Giấy tờ cần mang theo (8)" in html
-    assert 'class="density-dense"' in html  # 33 long entries: the dense list, one document per line
+    assert 'class="density-compact"' in html  # 8 documents and 25 notes: the compact table
     assert documents.count("☐") == 8
     assert documents.count("nếu thuộc trường hợp của bạn") == 6
     assert notes.count("<li>") == 25

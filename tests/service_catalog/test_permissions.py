@@ -2,7 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, Page, TaskState, WorkflowState
+from django.contrib.auth.models import Group
+from wagtail.models import GroupPagePermission, Page, TaskState, Workflow, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
 from service_catalog.models import DepartmentApprovalTask, ProcedurePage
@@ -70,6 +71,34 @@ def test_groups_are_idempotent(departments):
         assert again[code].approvers.pk == groups.approvers.pk
         assert again[code].workflow.pk == groups.workflow.pk
     assert GroupPagePermission.objects.filter(group=again["PV.S.TP.H41"].editors).count() == 2
+
+
+def test_department_names_in_vietnamese(departments):
+    justice = departments["PV.S.TP.H41"]
+    task = DepartmentApprovalTask.objects.get(workflow_tasks__workflow=justice.workflow)
+
+    assert justice.editors.name == "Sở Tư pháp — Biên tập viên"
+    assert justice.approvers.name == "Sở Tư pháp — Người phê duyệt"
+    assert justice.workflow.name == "Sở Tư pháp — Phê duyệt thay đổi"
+    assert task.name == "Sở Tư pháp — Người phê duyệt xem xét"
+
+
+def test_renamed_groups_found_by_team(departments):
+    justice = departments["PV.S.TP.H41"]
+    agency = justice.page.agency
+    # Names written by an older release, and a department renamed since.
+    Group.objects.filter(pk=justice.editors.pk).update(name="Sở Tư pháp – editors")
+    Workflow.objects.filter(pk=justice.workflow.pk).update(name="Sở Tư pháp: approval")
+    agency.name = "Sở Tư pháp tỉnh Nghệ An"
+    agency.save()
+
+    again = ensure_department_groups()["PV.S.TP.H41"]
+
+    assert again.editors.pk == justice.editors.pk
+    assert again.workflow.pk == justice.workflow.pk
+    assert Group.objects.get(pk=justice.editors.pk).name == "Sở Tư pháp tỉnh Nghệ An — Biên tập viên"
+    assert Workflow.objects.get(pk=justice.workflow.pk).name == "Sở Tư pháp tỉnh Nghệ An — Phê duyệt thay đổi"
+    assert GroupPagePermission.objects.filter(group=again.editors, page=justice.page).count() == 2
 
 
 def test_editor_cannot_edit_other_department(departments, make_member, client):
@@ -274,4 +303,7 @@ def test_new_department_page_gets_rights_on_commit(sample_catalogue, django_capt
 
     page = DepartmentPage.objects.get(agency__code="PV.S.GDDT.H41")
     rights = GroupPagePermission.objects.filter(page=page).values_list("group__name", "permission__codename")
-    assert set(rights) >= {("Sở Giáo dục và Đào tạo – editors", "change_page"), ("Sở Giáo dục và Đào tạo – approvers", "change_page")}
+    assert set(rights) >= {
+        ("Sở Giáo dục và Đào tạo — Biên tập viên", "change_page"),
+        ("Sở Giáo dục và Đào tạo — Người phê duyệt", "change_page"),
+    }
