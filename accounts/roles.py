@@ -19,8 +19,20 @@ class Role(models.TextChoices):
     DEPARTMENT_APPROVER = "department_approver", _("Department approver")
 
 
-# Group names as stored in the database; they are identifiers, so they stay in English.
+# Group names as stored in the database. Administrators and Wagtail's e-mails show them, so they
+# are in Vietnamese; code finds a role's group by this name and must never compare display text.
 GROUP_NAMES = {
+    Role.DESK_OFFICER: "Cán bộ một cửa",
+    Role.SPECIALIST: "Chuyên viên",
+    Role.LEADER: "Lãnh đạo",
+    Role.EDITOR: "Biên tập viên",
+    Role.DEPARTMENT_EDITOR: "Biên tập viên của sở",
+    Role.DEPARTMENT_APPROVER: "Người phê duyệt của sở",
+}
+
+# Names of the same groups before they were in Vietnamese ("Editors" also comes from Wagtail's
+# install migration); ensure_role_groups renames a group found under one of these.
+LEGACY_GROUP_NAMES = {
     Role.DESK_OFFICER: "Desk officers",
     Role.SPECIALIST: "Specialists",
     Role.LEADER: "Leaders",

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-from .roles import GROUP_NAMES, Role
+from .roles import GROUP_NAMES, LEGACY_GROUP_NAMES, Role
 
 logger = logging.getLogger(__name__)
 
@@ -64,20 +64,36 @@ def ensure_role_groups():
     """Create the group of every staff role with its permissions; return the groups by role."""
     groups = {}
     for role in Role:
-        group, created = Group.objects.get_or_create(name=GROUP_NAMES[role])
-        if created:
-            logger.info("Created group %r for role %s", group.name, role.value)
+        group = _role_group(role)
 
         group.permissions.add(_permission(*ADMIN_ACCESS), *_app_permissions(APP_PERMISSIONS.get(role, {})))
         _grant_collection_permissions(group, COLLECTION_PERMISSIONS.get(role, ()))
         groups[role] = group
 
-    # Wagtail's install migration gives its "Editors" group (the name of the EDITOR role) add and
+    # Wagtail's install migration gives its "Editors" group (the EDITOR role's legacy name) add and
     # change on the tree root, which would let communications editors edit every department's
     # procedures. No role works on the whole tree, so root-level page permissions are removed.
     GroupPagePermission.objects.filter(group__in=groups.values(), page__depth=1).delete()
     _grant_information_pages(groups[Role.EDITOR])
     return groups
+
+
+def _role_group(role):
+    """Return the group of `role`, renaming it from its legacy English name or creating it."""
+    group = Group.objects.filter(name=GROUP_NAMES[role]).first()
+    if group is not None:
+        return group
+
+    group = Group.objects.filter(name=LEGACY_GROUP_NAMES[role]).first()
+    if group is not None:
+        group.name = GROUP_NAMES[role]
+        group.save(update_fields=["name"])
+        logger.info("Renamed group of role %s to %r", role.value, group.name)
+        return group
+
+    group = Group.objects.create(name=GROUP_NAMES[role])
+    logger.info("Created group %r for role %s", group.name, role.value)
+    return group
 
 
 def _permission(app_label, codename):

@@ -116,3 +116,19 @@ def test_no_role_keeps_tree_root_permissions():
     root_grants = GroupPagePermission.objects.filter(group__in=groups.values(), page__depth=1)
 
     assert list(root_grants.values_list("group__name", "permission__codename")) == []
+
+
+def test_legacy_english_groups_renamed_with_members_kept(django_user_model):
+    from accounts.roles import LEGACY_GROUP_NAMES, has_role
+
+    Group.objects.filter(name__in=GROUP_NAMES.values()).delete()
+    legacy = Group.objects.get_or_create(name=LEGACY_GROUP_NAMES[Role.DESK_OFFICER])[0]
+    officer = django_user_model.objects.create_user("motcua_cu", password="x")
+    officer.groups.add(legacy)
+
+    groups = ensure_role_groups()
+
+    assert groups[Role.DESK_OFFICER].pk == legacy.pk
+    assert groups[Role.DESK_OFFICER].name == "Cán bộ một cửa"
+    assert not Group.objects.filter(name__in=LEGACY_GROUP_NAMES.values()).exists()
+    assert has_role(officer, Role.DESK_OFFICER)
