@@ -111,3 +111,19 @@ def test_citizen_applies_online_and_tracks(live_server, province_data, browser_p
     page.wait_for_load_state()
     assert page.locator("#application-status").inner_text().strip() != ""
     assert page.locator("main h2").first.inner_text().strip() == code_text
+
+
+def test_phone_width_shows_results_before_filters(browser_page, live_server, province_data):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/thu-tuc-hanh-chinh/")
+
+    results_top = page.locator(".catalogue__count").bounding_box()["y"]
+    filters_top = page.locator("#filters").bounding_box()["y"]
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    jump = page.get_by_role("link", name="Lọc kết quả")
+
+    assert results_top < 844 < filters_top
+    assert page_width <= 390
+    jump.click()
+    assert page.evaluate("location.hash") == "#filters"
