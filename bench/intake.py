@@ -9,18 +9,30 @@ figures measure the submissions and not the rendering of form pages.
 Half the threads are applicants on the public form, half are desk officers signed in to the
 admin's intake form; all file with one agency, so every application takes a number from the
 same daily counter. The server is gunicorn on PostgreSQL, with Celery tasks queued on Redis; no
-worker consumes them during the run, and the queue is purged at the end. Each server thread
-keeps its database connection between requests (`--conn-max-age`).
+worker consumes them during the run, and the queue is purged at the end. Each server process
+(or thread) keeps its database connection between requests (`--conn-max-age`). By default the
+server runs five sync workers, as site/gunicorn.conf.py does on two cores.
+
+The clock starts once every client has signed in and posted a form, and `--warm-up` seconds
+later, so the desk officers' logins (a slow password hash each) and the workers' first
+requests stay out of the figures. Besides the latencies, the bench reports the CPU time that
+gunicorn and the PostgreSQL backends of the bench database used per application during the
+run, and the share of the run during which the machine's CPUs were idle. On a machine that
+other work also loads, these show what the run would cost on an idle one. Redis, the kernel's
+loopback traffic and PostgreSQL's background processes are not counted.
 
 Usage (PostgreSQL and Redis required):
 
     DATABASE_URL=postgres://portal:portal@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python bench/intake.py [--seconds 30] [--concurrency 20] \\
-        [--worker-class gthread] [--workers 3] [--threads 4] [--conn-max-age 600]
+        [--worker-class sync] [--workers 5] [--threads 4] [--conn-max-age 600]
 
 With `--in-process N` no server starts: the bench posts N online and N desk forms straight to
 Django's WSGI handler in this process, one at a time, and prints the CPU time and the number
-of SQL queries of each kind of POST (the cost of a request without the HTTP server).
+of SQL queries of each kind of POST (the cost of a request without the HTTP server). With
+`--profile PREFIX` as well, it writes a cProfile of N more POSTs of each kind, timed in CPU
+seconds, to PREFIX-online.prof and PREFIX-desk.prof. BENCH_PRINT_QUERIES=1 prints the SQL of
+one POST of each kind.
 
 The bench migrates the database, creates its own agency (code BENCH.<run>.H41), procedure and
 desk officer, and checks afterwards that every application code is unique and that the
@@ -68,11 +80,20 @@ SETTINGS_MODULE = textwrap.dedent(
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30, help="Length of the measured run, in seconds.")
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=5,
+        help=(
+            "Seconds of load before the measured run, counted once every client has signed in and "
+            "posted its first form, so the server's workers have filled their caches."
+        ),
+    )
     parser.add_argument("--concurrency", type=int, default=20, help="Client threads; half online, half at the desk.")
     parser.add_argument(
-        "--worker-class", choices=("gthread", "sync"), default="gthread", help="gunicorn worker class."
+        "--worker-class", choices=("gthread", "sync"), default="sync", help="gunicorn worker class."
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes.")
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes.")
     parser.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker (gthread only).")
     parser.add_argument(
         "--conn-max-age",
@@ -86,6 +107,11 @@ def parse_args():
         metavar="N",
         default=0,
         help="Start no server: post N forms of each kind to the WSGI handler and print CPU time and queries per POST.",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PREFIX",
+        help="With --in-process: also profile N more POSTs of each kind with cProfile into PREFIX-online.prof and PREFIX-desk.prof.",
     )
     return parser.parse_args()
 
@@ -185,6 +211,9 @@ def start_server(port, args, workdir):
         "--workers", str(args.workers),
         "--timeout", "120",
         "--log-level", "warning",
+        # The master imports Django once and forks ready workers, so no worker spends the run
+        # importing. Each worker opens its own database connection on its first request.
+        "--preload",
     ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
@@ -195,6 +224,52 @@ def start_server(port, args, workdir):
         stderr=subprocess.STDOUT,
     )
     return process, log
+
+
+def process_tree_cpu_seconds(root_pid):
+    """Return the CPU time (user + system, seconds) used so far by `root_pid` and its live child processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    pids = {root_pid}
+    for pid, (parent, _cpu) in parents.items():
+        if parent == root_pid:
+            pids.add(pid)
+    return sum(parents[pid][1] for pid in pids if pid in parents)
+
+
+def machine_cpu_ticks():
+    """Return (idle, total) clock ticks of all CPUs since boot, from /proc/stat; idle includes I/O wait."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return values[3] + values[4], sum(values)
+
+
+def database_backends_cpu_seconds(started=None):
+    """
+    Return the CPU time used by the PostgreSQL backends connected to the bench database.
+
+    Without `started` this returns {backend pid: CPU seconds used so far}. With the dictionary
+    of an earlier call it returns the seconds used since then, in total. The server's
+    connections live as long as `--conn-max-age` allows, so with 0 this misses the connections
+    already closed. This process's own connection is left out.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    used = {pid: process_tree_cpu_seconds(pid) for pid in pids}
+    if started is None:
+        return used
+    return sum(seconds - started.get(pid, 0.0) for pid, seconds in used.items())
 
 
 def wait_until_ready(base_url, process, timeout=60):
@@ -214,11 +289,27 @@ def wait_until_ready(base_url, process, timeout=60):
 class Recorder:
     """Latencies (seconds) per request kind, and failures, shared by the client threads."""
 
-    def __init__(self):
+    def __init__(self, clients):
         self.lock = threading.Lock()
-        self.latencies = {}
-        self.applications = {"online": 0, "desk": 0}
-        self.failures = []
+        self.warm_up_applications = 0
+        self.clients_waiting = clients
+        self.all_clients_posted = threading.Event()
+        self.reset()
+
+    def first_post_done(self):
+        """Count a client whose first POST got its response; set `all_clients_posted` after the last one."""
+        with self.lock:
+            self.clients_waiting -= 1
+            if self.clients_waiting == 0:
+                self.all_clients_posted.set()
+
+    def reset(self):
+        """Forget what the warm-up recorded; keep the number of its applications."""
+        with self.lock:
+            self.warm_up_applications += sum(getattr(self, "applications", {}).values())
+            self.latencies = {}
+            self.applications = {"online": 0, "desk": 0}
+            self.failures = []
 
     def timed(self, kind, call):
         started = time.perf_counter()
@@ -376,6 +467,8 @@ def online_client(base_url, procedure_id, components, payload, recorder, stop, n
                 recorder.applications["online"] += 1
         else:
             recorder.fail(f"online POST {status}")
+        if sequence == 1:
+            recorder.first_post_done()
 
 
 def desk_client(base_url, procedure_id, components, payload, recorder, stop, credentials, number):
@@ -401,6 +494,8 @@ def desk_client(base_url, procedure_id, components, payload, recorder, stop, cre
                 recorder.applications["desk"] += 1
         else:
             recorder.fail(f"desk POST {status}")
+        if sequence == 1:
+            recorder.first_post_done()
 
 
 class InProcessPoster:
@@ -458,11 +553,12 @@ class InProcessPoster:
         return started["status"], started["headers"]
 
 
-def measure_in_process(procedure, credentials, components, payload, count):
+def measure_in_process(procedure, credentials, components, payload, count, profile_prefix=None):
     """
     Post `count` online and `count` desk forms, one at a time, after three of each to warm up.
 
-    Returns {kind: (CPU ms per POST, SQL queries per POST)}. A first pass counts the queries
+    Returns {kind: (CPU ms per POST, SQL queries per POST)}. With `profile_prefix`, a third
+    pass runs under cProfile and writes `<profile_prefix>-<kind>.prof`. A first pass counts the queries
     (BEGIN and COMMIT included) with Django's query capture; a second pass measures the CPU
     time without it, because the capture itself costs CPU time.
     """
@@ -498,6 +594,9 @@ def measure_in_process(procedure, credentials, components, payload, count):
             with CaptureQueriesContext(connection) as captured:
                 _check_posted(kind, poster, environ)
             queries += len(captured.captured_queries)
+            if os.environ.get("BENCH_PRINT_QUERIES") and number == 0:
+                for query in captured.captured_queries:
+                    print(f"  [{kind}] {query['sql'][:160]}", file=sys.stderr)
 
         requests = [build(2000 + number) for number in range(count)]
         cpu_started = time.process_time()
@@ -505,7 +604,24 @@ def measure_in_process(procedure, credentials, components, payload, count):
             _check_posted(kind, poster, environ)
         cpu = time.process_time() - cpu_started
         figures[kind] = (cpu / count * 1000, queries / count)
+
+        if profile_prefix:
+            profile_posts(kind, [build(3000 + number) for number in range(count)], f"{profile_prefix}-{kind}.prof")
     return figures
+
+
+def profile_posts(kind, requests, path):
+    """Post `requests` under cProfile, timed in CPU seconds, and write the statistics to `path` (read them with pstats)."""
+    import cProfile
+
+    # CPU time, not wall time: waits for PostgreSQL and Redis would hide where the CPU goes.
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for poster, environ in requests:
+        _check_posted(kind, poster, environ)
+    profiler.disable()
+    profiler.dump_stats(path)
+    print(f"Profile of {len(requests)} {kind} POSTs written to {path}")
 
 
 def _check_posted(kind, poster, environ):
@@ -560,7 +676,7 @@ def main():
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     server, log = start_server(port, args, workdir)
-    recorder = Recorder()
+    recorder = Recorder(args.concurrency)
     load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
     try:
         wait_until_ready(base_url, server)
@@ -578,16 +694,30 @@ def main():
             )
             threads.append(thread)
 
-        started = time.perf_counter()
-        client_cpu_started = time.process_time()
+        warm_up_started = time.perf_counter()
         for thread in threads:
             thread.start()
+        if not recorder.all_clients_posted.wait(timeout=300):
+            sys.exit("Not every client posted a form within 300 s of the start; see gunicorn.log in the bench's work folder.")
+        time.sleep(args.warm_up)
+        warm_up_seconds = time.perf_counter() - warm_up_started
+
+        recorder.reset()
+        started = time.perf_counter()
+        client_cpu_started = time.process_time()
+        server_cpu_started = process_tree_cpu_seconds(server.pid)
+        database_cpu_started = database_backends_cpu_seconds()
+        idle_started, ticks_started = machine_cpu_ticks()
         time.sleep(args.seconds)
         stop.set()
         for thread in threads:
             thread.join(timeout=120)
         elapsed = time.perf_counter() - started
         client_cpu = time.process_time() - client_cpu_started
+        server_cpu = process_tree_cpu_seconds(server.pid) - server_cpu_started
+        database_cpu = database_backends_cpu_seconds(database_cpu_started)
+        idle_ended, ticks_ended = machine_cpu_ticks()
+        idle_share = (idle_ended - idle_started) / max(ticks_ended - ticks_started, 1)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -609,7 +739,12 @@ def main():
         if values:
             print(f"  {kind}: {len(values)} requests, median {statistics.median(values) * 1000:.0f} ms, p95 {p95_ms(values):.0f} ms")
     print(f"  applications: {recorder.applications['online']} online, {recorder.applications['desk']} at the desk")
-    print(f"  CPU used by the client threads: {client_cpu:.1f} s; load average before the run: {load_before}")
+    print(
+        f"  CPU used: gunicorn {server_cpu:.1f} s, PostgreSQL backends of the bench database {database_cpu:.1f} s, "
+        f"client threads {client_cpu:.1f} s; load average before the run: {load_before}"
+    )
+    print(f"  all CPUs of the machine were idle {idle_share:.0%} of the run ({os.cpu_count()} CPUs)")
+    print(f"  after {recorder.warm_up_applications} applications of the warm-up ({warm_up_seconds:.0f} s)")
     print(f"  stored for the bench agency: {stored}; failed requests: {len(recorder.failures)}; queued tasks purged: {purged}")
     if recorder.failures:
         print(f"  first failures: {recorder.failures[:5]}")
@@ -617,15 +752,18 @@ def main():
         f"apps_per_s={total_posted / elapsed:.1f} "
         f"p95_online_ms={p95_ms(latencies.get('online_post', [])):.0f} "
         f"p95_desk_ms={p95_ms(latencies.get('desk_post', [])):.0f} "
-        f"applications={total_posted} stored={stored} failures={len(recorder.failures)} "
-        f"duplicates={duplicates} missing_numbers={missing}"
+        f"applications={total_posted} stored={stored - recorder.warm_up_applications} failures={len(recorder.failures)} "
+        f"duplicates={duplicates} missing_numbers={missing} "
+        f"server_cpu_ms_per_app={server_cpu * 1000 / max(total_posted, 1):.1f} "
+        f"database_cpu_ms_per_app={database_cpu * 1000 / max(total_posted, 1):.1f} "
+        f"machine_idle_pct={idle_share * 100:.0f}"
     )
 
 
 
 def run_in_process(args, procedure, credentials, components, payload, workdir):
     load_before = " ".join(f"{value:.2f}" for value in os.getloadavg())
-    figures = measure_in_process(procedure, credentials, components, payload, args.in_process)
+    figures = measure_in_process(procedure, credentials, components, payload, args.in_process, args.profile)
     purge_queue()
     shutil.rmtree(workdir, ignore_errors=True)
 

@@ -5,11 +5,16 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Sum, prefetch_related_objects
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .clients import add_to_counter, cache_key
 from .models import Application, DraftFile, UploadDraft
 
 logger = logging.getLogger(__name__)
@@ -17,6 +22,8 @@ logger = logging.getLogger(__name__)
 TOKEN_SALT = "submissions.draft"
 # A form left open longer than this starts a new draft; its earlier uploads are not reused.
 TOKEN_MAX_AGE = datetime.timedelta(days=2)
+# Window of the per-client count of bytes kept in drafts (PORTAL_DRAFT_BYTES_PER_CLIENT_HOUR).
+CLIENT_WINDOW_SECONDS = 60 * 60
 
 
 def new_token(purpose):
@@ -64,17 +71,19 @@ def posted_draft(signed_token, purpose):
     Return the draft a form post names, unsaved when this is the form's first post.
 
     A missing, forged or expired token, or a token of another form, gets a new unsaved draft.
-    One query reads a saved draft with the application created from it (see
-    `draft_application`); a second one reads its kept files, if it has any.
+    One query looks for the draft, and it reads the draft's own columns only, because a form's
+    first post (the common case) finds none. A saved draft costs a second query for its kept
+    files and a third for its application, if `draft_application` asks.
     """
     token = _unsign(signed_token, purpose)
     if token is None:
         return UploadDraft(purpose=purpose)
-    draft = UploadDraft.objects.filter(token=token).select_related("application").prefetch_related("files").first()
+    draft = UploadDraft.objects.filter(token=token).first()
     if draft is None:
         return UploadDraft(token=token, purpose=purpose)
     if draft.purpose != purpose:
         return UploadDraft(purpose=purpose)
+    prefetch_related_objects([draft], "files")
     return draft
 
 
@@ -163,8 +172,51 @@ def _insert_unless_taken(draft):
     return True
 
 
+def check_draft_room(draft, slot, size):
+    """
+    Raise ValidationError if `draft` has no room for a file of `size` bytes in `slot`.
+
+    The file now in `slot` does not count, because the new one replaces it. The limits
+    are PORTAL_DRAFT_MAX_FILES and PORTAL_DRAFT_MAX_BYTES.
+    """
+    others = draft.files.exclude(slot=slot).aggregate(count=Count("pk"), total=Sum("size"))
+    if others["count"] + 1 > settings.PORTAL_DRAFT_MAX_FILES:
+        raise ValidationError(
+            _("This form already keeps %(count)s files, the most it can keep; submit it or start again.")
+            % {"count": others["count"]},
+            code="draft_full",
+        )
+    if (others["total"] or 0) + size > settings.PORTAL_DRAFT_MAX_BYTES:
+        raise ValidationError(
+            _("The files of this form would exceed %(limit)s in all; scan at a lower resolution or start again.")
+            % {"limit": filesizeformat(settings.PORTAL_DRAFT_MAX_BYTES)},
+            code="draft_full",
+        )
+
+
+def reserve_client_upload(client, size):
+    """
+    Count `size` bytes kept in drafts for the client address `client` in the current hour.
+
+    Raises ValidationError once the client is over PORTAL_DRAFT_BYTES_PER_CLIENT_HOUR, so one
+    client posting failing forms again and again cannot fill the disk with drafts.
+    """
+    total = add_to_counter(cache_key("draft-bytes", client), size, CLIENT_WINDOW_SECONDS)
+    if total > settings.PORTAL_DRAFT_BYTES_PER_CLIENT_HOUR:
+        logger.warning("Draft upload limit per client address reached")
+        raise ValidationError(
+            _("Too many files were uploaded from your connection in the last hour. Wait an hour and try again."),
+            code="client_limit",
+        )
+
+
 def keep_file(draft, slot, uploaded, content_type, stored_name):
-    """Store an accepted upload in `draft` under `slot`, replacing the slot's earlier file."""
+    """
+    Store an accepted upload in `draft` under `slot`, replacing the slot's earlier file.
+
+    Raises ValidationError (see `check_draft_room`) when the draft is full.
+    """
+    check_draft_room(draft, slot, uploaded.size)
     with transaction.atomic():
         for old in draft.files.filter(slot=slot):
             old.file.delete(save=False)

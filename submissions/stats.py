@@ -1,7 +1,10 @@
 """
-Counts per processing agency for a period: received, done, on time, late, in progress, overdue.
+Counts per processing agency for a period: filed, awaiting receipt, received, done, on time,
+late, in progress, overdue.
 
 An application counts in the period of the day it was filed (local date of `submitted_at`).
+"Received" means accepted at the desk as complete: an online application still awaiting the
+desk's check, or one refused at the desk, is filed but not received.
 "On time" and "late" concern applications with a result (statuses 9 and 10). Late means
 finished after the appointment, or sent back to the applicant for a supplement more than once.
 The service-quality indicators of Decision 766/QĐ-TTg (indicator 2.1) also count the second case
@@ -13,9 +16,9 @@ import datetime
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .models import RESULT_STATUSES, Application
+from .models import RESULT_STATUSES, Application, Status
 
-COUNT_NAMES = ("received", "done", "on_time", "late", "in_progress", "overdue", "closed_without_result")
+COUNT_NAMES = ("filed", "awaiting_receipt", "received", "done", "on_time", "late", "in_progress", "overdue", "closed_without_result")
 
 
 def period_bounds(date_from, date_to):
@@ -41,15 +44,20 @@ def agency_statistics(date_from, date_to, agency=None, now=None):
     with_result = Q(status__in=RESULT_STATUSES)
     late = with_result & (Q(finished_at__gt=F("due_at")) | Q(supplement_count__gt=1))
     on_time = with_result & Q(supplement_count__lte=1) & (Q(due_at__isnull=True) | Q(finished_at__lte=F("due_at")))
-    in_progress = Q(finished_at__isnull=True)
-    overdue = in_progress & Q(due_at__isnull=False) & (
+    received = Q(received_at__isnull=False)
+    unfinished = Q(finished_at__isnull=True)
+    in_progress = received & unfinished
+    # An online application's clock runs from filing, so one the desk has not checked yet can be overdue too.
+    overdue = unfinished & Q(due_at__isnull=False) & (
         Q(paused_at__isnull=True, due_at__lt=now) | Q(paused_at__isnull=False, due_at__lt=F("paused_at"))
     )
 
     rows = (
         applications.values("processing_agency__code", "processing_agency__name")
         .annotate(
-            received=Count("pk"),
+            filed=Count("pk"),
+            awaiting_receipt=Count("pk", filter=Q(status=Status.SUBMITTED)),
+            received=Count("pk", filter=received),
             done=Count("pk", filter=with_result),
             on_time=Count("pk", filter=on_time),
             late=Count("pk", filter=late),

@@ -58,10 +58,17 @@ def send_receipt_email(self, application_id):
 
 
 def build_receipt_email(application):
-    """Return the receipt e-mail in Vietnamese, as plain text with an HTML alternative."""
+    """
+    Return the receipt e-mail in Vietnamese, as plain text with an HTML alternative.
+
+    An online application that the desk has not checked yet is "submitted", not "received".
+    """
+    from .models import Status
+
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "application": application,
+            "Status": Status,
             "lookup_url": lookup_url(application),
             "site_name": settings.WAGTAIL_SITE_NAME,
         }

@@ -2,6 +2,8 @@
 
 import csv
 import functools
+import re
+import unicodedata
 
 import filetype
 import phonenumbers
@@ -9,7 +11,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from search.text import slugify
 
@@ -21,6 +25,8 @@ ACCEPTED_FILE_TYPES = {
 }
 # filetype recognises every accepted type from the first bytes of the file.
 SNIFF_BYTES = 2048
+PERSONAL_ID_PATTERN = re.compile(r"[0-9]{12}")
+PHONE_PATTERN = re.compile(r"\+?[0-9 .()-]{1,30}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,9 +55,10 @@ def validate_personal_id(value, today=None):
     sex (0/1: 1900s, 2/3: 2000s, 4/5: 2100s …) and digits 5–6 the year of birth. The number has
     no check digit. A number whose year of birth lies in the future is rejected.
     """
-    if len(value) != 12 or not value.isdigit():
+    # str.isdigit() also accepts superscripts and other scripts' digits (², ١), so match ASCII only.
+    if not PERSONAL_ID_PATTERN.fullmatch(value):
         raise ValidationError(
-            _("The personal identification number has 12 digits; check the number on your ID card."),
+            _("The personal identification number has 12 digits (0 to 9); check the number on your ID card."),
             code="format",
         )
 
@@ -78,6 +85,13 @@ def validate_personal_id(value, today=None):
 def parse_phone(value):
     """Return a Vietnamese phone number in E.164 (+84…) or raise ValidationError."""
     message = _("Enter a Vietnamese phone number, for example 0912 345 678.")
+    # phonenumbers reads letters as keypad digits (1800-FLOWERS) and accepts other scripts'
+    # digits; an applicant's number has digits 0-9, spaces, dots, dashes, brackets and a leading +.
+    if not PHONE_PATTERN.fullmatch(value):
+        raise ValidationError(
+            _("A phone number contains only the digits 0 to 9, spaces, dots, dashes and a leading +; for example 0912 345 678."),
+            code="invalid",
+        )
     try:
         number = phonenumbers.parse(value, "VN")
     except phonenumbers.NumberParseException:
@@ -98,6 +112,18 @@ def format_phone(e164):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+def file_size_text(size, limit):
+    """
+    Return `size` for a message that compares it with `limit`.
+
+    A size just over the limit rounds to the same text ("10,0 MB"), so it is given in bytes then.
+    """
+    text = filesizeformat(size)
+    if text != filesizeformat(limit):
+        return text
+    return ngettext("%(count)s byte", "%(count)s bytes", size) % {"count": number_format(size, force_grouping=True)}
+
+
 def check_dossier_file(uploaded):
     """
     Return the content type of an uploaded dossier file, judged by its content, or raise ValidationError.
@@ -107,8 +133,8 @@ def check_dossier_file(uploaded):
     limit = settings.PORTAL_UPLOAD_MAX_BYTES
     if uploaded.size > limit:
         raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s. Scan at a lower resolution or split the document.")
-            % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+            _("The file exceeds the limit of %(limit)s: it is %(size)s. Scan at a lower resolution or split the document.")
+            % {"size": file_size_text(uploaded.size, limit), "limit": filesizeformat(limit)},
             code="too_large",
         )
     if uploaded.size == 0:
@@ -131,3 +157,45 @@ def stored_file_name(original_name, content_type):
     stem = original_name.rsplit(".", 1)[0] if "." in original_name else original_name
     safe_stem = slugify(stem, max_length=80) or "document"
     return f"{safe_stem}.{ACCEPTED_FILE_TYPES[content_type]}"
+
+
+# Line breaks and tabs that a multi-line field (a note, an address typed on several lines) keeps.
+MULTILINE_WHITESPACE = frozenset("\n\r\t")
+# Unicode categories of characters that no text input accepts: control characters (C0, DEL,
+# C1), format characters (zero-width space and joiners, bidirectional controls, soft hyphen,
+# byte order mark), line and paragraph separators, surrogates and private-use characters.
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co"})
+
+
+def find_unsafe_character(value, multiline=False):
+    """Return the first character of `value` that a text input rejects, or None."""
+    for char in value:
+        if multiline and char in MULTILINE_WHITESPACE:
+            continue
+        if unicodedata.category(char) in UNSAFE_CATEGORIES:
+            return char
+    return None
+
+
+def check_text_characters(value, multiline=False):
+    """Raise ValidationError if `value` contains a control, invisible or bidirectional character."""
+    char = find_unsafe_character(value, multiline)
+    if char is None:
+        return
+    if char in MULTILINE_WHITESPACE:
+        message = _("Line breaks and tabs are not allowed here; write the text on one line.")
+    else:
+        message = _(
+            "The text contains an invisible or control character (U+%(code)s), often copied from another "
+            "document; type the text again without it."
+        ) % {"code": f"{ord(char):04X}"}
+    raise ValidationError(message, code="unsafe_character")
+
+
+def strip_unsafe_characters(value, multiline=False):
+    """Return `value` without the characters `check_text_characters` rejects (for exports)."""
+    return "".join(
+        char
+        for char in value
+        if (multiline and char in MULTILINE_WHITESPACE) or unicodedata.category(char) not in UNSAFE_CATEGORIES
+    )

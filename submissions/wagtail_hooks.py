@@ -22,6 +22,7 @@ from accounts.roles import Role, has_role
 from portal.modeladmin import PortalModelAdmin
 
 from . import admin_urls
+from .dashboard import WorkQueuePanel
 from .models import Application, CalendarDay, OfficeHours, Status, Workflow
 from .views.staff import is_staff_member
 
@@ -33,6 +34,12 @@ from .slips import hooks as slip_hooks  # noqa: E402, F401
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [path("ho-so/", include(admin_urls, namespace="submissions_admin"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_queue_panel(request, panels):
+    if is_staff_member(request.user):
+        panels.append(WorkQueuePanel())
 
 
 class OverdueFilter(SimpleListFilter):

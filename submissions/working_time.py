@@ -168,16 +168,27 @@ class WorkingCalendar:
         if unit == TimeLimitUnit.HOURS:
             return self.add_office_minutes(received_at, value * 60)
 
+        last_day = self.last_day(received_at, value, unit)
+        return self.close_of(last_day) if last_day else None
+
+    def last_day(self, received_at, value, unit):
+        """
+        Return the last day of a limit in days or months, before a day off moves it on; else None.
+
+        The appointment is the close of the first working day on or after this day. Kept with the
+        application, it lets a pause for a supplement move the appointment from the legal last day
+        rather than from a day the appointment was already moved to.
+        """
+        if value is None or unit not in (TimeLimitUnit.DAYS, TimeLimitUnit.MONTHS):
+            return None
+        value = Decimal(value)
+
         receipt_day = self.effective_receipt_day(received_at)
         if unit == TimeLimitUnit.DAYS:
-            last_day = receipt_day + datetime.timedelta(days=int(value.to_integral_value(rounding="ROUND_CEILING")))
-        elif unit == TimeLimitUnit.MONTHS:
-            whole_months = int(value)
-            extra_days = int(((value - whole_months) * 30).to_integral_value(rounding="ROUND_CEILING"))
-            last_day = receipt_day + relativedelta(months=whole_months) + datetime.timedelta(days=extra_days)
-        else:
-            return None
-        return self.close_of(last_day)
+            return receipt_day + datetime.timedelta(days=int(value.to_integral_value(rounding="ROUND_CEILING")))
+        whole_months = int(value)
+        extra_days = int(((value - whole_months) * 30).to_integral_value(rounding="ROUND_CEILING"))
+        return receipt_day + relativedelta(months=whole_months) + datetime.timedelta(days=extra_days)
 
     def split(self, start, due, cumulative_shares):
         """
@@ -195,21 +206,32 @@ class WorkingCalendar:
                 moments.append(self.add_office_minutes(start, Decimal(total) * share / 100))
         return moments
 
-    def resume(self, due_at, paused_at, resumed_at, unit):
+    def paused_days(self, paused_at, resumed_at):
+        """Return the calendar days from the pause to the resumption (0 when both fall on one day)."""
+        return max((self._local(resumed_at).date() - self._local(paused_at).date()).days, 0)
+
+    def resume(self, due_at, paused_at, resumed_at, unit, last_day=None):
         """
         Return the new appointment after the clock stopped at `paused_at` and resumed at `resumed_at`.
 
         The time left at the pause is given again from the resumption: office time for working
         days and hours, whole calendar days for limits in days and months. An application that
         was already late when paused keeps its appointment.
+
+        For limits in days the last day moves by the calendar days from the pause to the
+        resumption, so a pause and a resumption on the same day change nothing. The day of the
+        resumption is its calendar day even after closing time: as at receipt (Civil Code Art.
+        147), the days left count from the next day, so moving to the next working day too
+        would add a day. `last_day` is the legal last day (see `last_day`) when known; without
+        it the appointment's own day stands in, which is the same unless a day off moved it.
         """
         if due_at is None:
             return None
         if paused_at >= due_at:
             return due_at
         if unit in (TimeLimitUnit.DAYS, TimeLimitUnit.MONTHS):
-            pause_days = (self.effective_receipt_day(resumed_at) - self._local(paused_at).date()).days
-            return self.close_of(self._local(due_at).date() + datetime.timedelta(days=max(pause_days, 0)))
+            start_day = last_day or self._local(due_at).date()
+            return self.close_of(start_day + datetime.timedelta(days=self.paused_days(paused_at, resumed_at)))
         remaining = self.office_minutes_between(paused_at, due_at)
         return self.add_office_minutes(resumed_at, remaining)
 

@@ -259,12 +259,24 @@ PORTAL_UPLOAD_MAX_BYTES = int(os.environ.get("PORTAL_UPLOAD_MAX_BYTES", str(10 *
 PORTAL_PRIVATE_MEDIA_ROOT = Path(os.environ.get("PORTAL_PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 # Office hours (local time) of an agency that has none configured in the admin.
 PORTAL_OFFICE_HOURS = [("07:30", "11:30"), ("13:30", "17:00")]
-# Status lookup by code and phone digits: attempts allowed per client address, and per code,
-# within the window (seconds).
+# Status lookup by code and phone digits: attempts allowed per client address within the
+# window (seconds). Failed attempts on one code beyond PORTAL_LOOKUP_CODE_FREE_FAILURES in the
+# window make the next attempt on that code wait 2, 4, 8 … seconds, at most
+# PORTAL_LOOKUP_CODE_MAX_DELAY_SECONDS: guessing slows down, the code is never locked.
 PORTAL_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("PORTAL_LOOKUP_MAX_ATTEMPTS", "10"))
 PORTAL_LOOKUP_WINDOW_SECONDS = int(os.environ.get("PORTAL_LOOKUP_WINDOW_SECONDS", "900"))
-# Addresses of reverse proxies (site/nginx.conf) whose X-Forwarded-For header names the client.
-PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES", "127.0.0.1,::1")
+PORTAL_LOOKUP_CODE_FREE_FAILURES = int(os.environ.get("PORTAL_LOOKUP_CODE_FREE_FAILURES", "20"))
+PORTAL_LOOKUP_CODE_MAX_DELAY_SECONDS = int(os.environ.get("PORTAL_LOOKUP_CODE_MAX_DELAY_SECONDS", "60"))
+# Addresses or networks of the reverse proxies whose X-Forwarded-For header names the client
+# (comma-separated). Empty: the header is ignored and the peer address is the client.
+PORTAL_TRUSTED_PROXIES = env_list("PORTAL_TRUSTED_PROXIES", "")
+# Files kept in one form's draft between posts: at most this many, and this many bytes in all.
+PORTAL_DRAFT_MAX_FILES = int(os.environ.get("PORTAL_DRAFT_MAX_FILES", "60"))
+PORTAL_DRAFT_MAX_BYTES = int(os.environ.get("PORTAL_DRAFT_MAX_BYTES", str(200 * 1024 * 1024)))
+# Bytes that one client address may keep in the drafts of the public forms per hour.
+PORTAL_DRAFT_BYTES_PER_CLIENT_HOUR = int(
+    os.environ.get("PORTAL_DRAFT_BYTES_PER_CLIENT_HOUR", str(500 * 1024 * 1024))
+)
 
 # Notifications (submissions.notifications). Channels used for messages to applicants.
 PORTAL_NOTIFICATION_CHANNELS = env_list("PORTAL_NOTIFICATION_CHANNELS", "email,sms")

@@ -1,12 +1,24 @@
 """Form fields shared by the applicant's form and the desk intake form."""
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from search.text import normalize
 
-from ..validators import check_dossier_file, parse_phone, validate_personal_id
+from ..models import Application
+from ..validators import check_dossier_file, check_text_characters, parse_phone, validate_personal_id
+
+# Notes typed by staff on an action or an intake, in characters. Events store them in a
+# TextField without a limit, so the form sets one: about a page of text.
+NOTE_MAX_LENGTH = 2000
+
+
+def model_max_length(field_name):
+    """Return the max_length of Application's `field_name`, so a form never accepts more than the column."""
+    return Application._meta.get_field(field_name).max_length
 
 
 class PersonalIdField(forms.CharField):
@@ -90,12 +102,72 @@ class MultipleDossierFileField(DossierFileField):
         return [item for item in cleaned if item]
 
 
+class EmailField(forms.EmailField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("E-mail"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", model_max_length("applicant_email"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "email"})
+
+
+class AddressField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Address"))
+        kwargs.setdefault("max_length", model_max_length("applicant_address"))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "street-address"})
+
+    def to_python(self, value):
+        return normalize(super().to_python(value))
+
+
 class NameField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Full name"))
-        kwargs.setdefault("max_length", 150)
+        kwargs.setdefault("max_length", model_max_length("applicant_name"))
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "name"})
 
     def to_python(self, value):
         return normalize(super().to_python(value))
+
+
+class PeriodDateField(forms.DateField):
+    """A date that bounds a report period: from 01/01/2000 to 31/12/2100, so the period's arithmetic cannot overflow."""
+
+    earliest = datetime.date(2000, 1, 1)
+    latest = datetime.date(2100, 12, 31)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.earliest <= value <= self.latest:
+            raise ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s.")
+                % {"earliest": f"{self.earliest:%d/%m/%Y}", "latest": f"{self.latest:%d/%m/%Y}"},
+                code="out_of_range",
+            )
+
+
+class TextChecksMixin:
+    """
+    Reject control, invisible and bidirectional characters in every text field of a form.
+
+    The check reads the posted value, before a field strips or normalises it, so a name that
+    hides a zero-width space or a vertical tab gets an error instead of being changed silently.
+    Fields with a Textarea widget keep line breaks and tabs.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or name in self.errors:
+                continue
+            raw = self[name].data
+            if not isinstance(raw, str):
+                continue
+            try:
+                check_text_characters(raw, multiline=isinstance(field.widget, forms.Textarea))
+            except ValidationError as error:
+                self.add_error(name, error)
+        return cleaned_data

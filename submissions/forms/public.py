@@ -1,13 +1,25 @@
 """The applicant's forms: the online application, the supplement upload and the status lookup."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from search.text import normalize
 from service_catalog.models import Agency
 
-from .fields import DossierFileField, NameField, PersonalIdField, PhoneField
+from .fields import (
+    AddressField,
+    DossierFileField,
+    EmailField,
+    NameField,
+    PersonalIdField,
+    PhoneField,
+    TextChecksMixin,
+    model_max_length,
+)
+
+PHONE_DIGITS_PATTERN = re.compile(r"[0-9]{4}")
 
 
 def component_field_name(component):
@@ -19,10 +31,13 @@ class CommuneChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(TextChecksMixin, forms.Form):
     """
     The online application of one procedure: the applicant, the commune if the procedure is
-    commune-level, and one file per dossier component.
+    commune-level, and one file per document of the dossier.
+
+    The dossier's notes ask for no file: `notes` lists them for the page to show as text. A
+    document needed only in some cases is an optional upload.
 
     `kept_files` maps a component field name to the file already kept in the draft. A
     component is satisfied by a new upload or a kept file, so the applicant does not upload a
@@ -32,24 +47,15 @@ class ApplicationForm(forms.Form):
     full_name = NameField()
     id_number = PersonalIdField()
     phone = PhoneField()
-    email = forms.EmailField(
-        label=_("E-mail"),
-        required=False,
-        help_text=_("Optional. The receipt and later notices are sent here."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    address = forms.CharField(
-        label=_("Address"),
-        max_length=300,
-        help_text=_("House number, street or hamlet, commune or ward, province."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-    )
+    email = EmailField(help_text=_("Optional. The receipt and later notices are sent here."))
+    address = AddressField(help_text=_("House number, street or hamlet, commune or ward, province."))
 
     def __init__(self, *args, procedure, kept_files=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.kept_files = kept_files or {}
-        self.components = list(procedure.dossier_components.all())
+        self.components = procedure.upload_components()
+        self.notes = procedure.dossier_notes()
 
         if procedure.level_commune:
             self.fields["commune"] = CommuneChoiceField(
@@ -70,9 +76,6 @@ class ApplicationForm(forms.Form):
             name = component_field_name(component)
             yield component, self[name], self.kept_files.get(name)
 
-    def clean_address(self):
-        return normalize(self.cleaned_data["address"])
-
     def clean(self):
         cleaned_data = super().clean()
         for component in self.components:
@@ -91,11 +94,11 @@ def _component_help(component):
     if component.copies:
         parts.append(_("copies: %(count)s") % {"count": component.copies})
     if not component.is_required:
-        parts.append(_("optional"))
+        parts.append(_("optional: attach it only if your case needs it"))
     return ", ".join(str(part) for part in parts)
 
 
-class SupplementForm(forms.Form):
+class SupplementForm(TextChecksMixin, forms.Form):
     """Files for the items of a supplement request, one field per requested document."""
 
     def __init__(self, *args, items, kept_files=None, **kwargs):
@@ -125,10 +128,10 @@ class SupplementForm(forms.Form):
         return cleaned_data
 
 
-class LookupForm(forms.Form):
+class LookupForm(TextChecksMixin, forms.Form):
     code = forms.CharField(
         label=_("Application code"),
-        max_length=60,
+        max_length=model_max_length("code"),
         help_text=_("As printed on the receipt, for example PV.X.16681.H41-260105-0001."),
     )
     phone_digits = forms.CharField(
@@ -143,6 +146,6 @@ class LookupForm(forms.Form):
 
     def clean_phone_digits(self):
         digits = self.cleaned_data["phone_digits"].strip()
-        if not digits.isdigit():
+        if not PHONE_DIGITS_PATTERN.fullmatch(digits):
             raise ValidationError(_("Enter the last four digits of the phone number given in the application."))
         return digits

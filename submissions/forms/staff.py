@@ -14,14 +14,29 @@ from service_catalog.models.procedures import Channel
 
 from ..models import Action, ReasonCode
 from ..processing.intake import Decision
-from .fields import DossierFileField, MultipleDossierFileField, NameField, PersonalIdField, PhoneField
+from .fields import (
+    NOTE_MAX_LENGTH,
+    AddressField,
+    PeriodDateField,
+    DossierFileField,
+    EmailField,
+    MultipleDossierFileField,
+    NameField,
+    PersonalIdField,
+    PhoneField,
+    TextChecksMixin,
+)
 from .public import CommuneChoiceField
 
 VERDICT_OK = "ok"
+OTHER_NEEDS_DETAIL = _("The reason is “Other”: say what is wrong with the document, so the applicant knows what to bring.")
+# A fee or charge above a thousand billion đồng is a typing error; the limit also keeps the
+# amount an exact integer in the JSON of the event and in JavaScript.
+MAX_PAYMENT_AMOUNT = 10**12
 VERDICT_CHOICES = [(VERDICT_OK, _("Complete and valid"))] + list(ReasonCode.choices)
 
 
-class ProcedureChoiceForm(forms.Form):
+class ProcedureChoiceForm(TextChecksMixin, forms.Form):
     procedure = forms.ModelChoiceField(
         label=_("Procedure"),
         queryset=ProcedurePage.objects.live(),
@@ -30,9 +45,11 @@ class ProcedureChoiceForm(forms.Form):
     )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(TextChecksMixin, forms.Form):
     """
-    A paper dossier at the desk: channel, applicant, a scan and a verdict per component, and the decision.
+    A paper dossier at the desk: channel, applicant, a scan and a verdict per document, and the decision.
+
+    The documents are the procedure's upload components; its notes (`notes`) ask for no scan.
 
     Scans already accepted are kept in a draft (`kept_files`, by field name), so the officer
     does not scan them again after correcting the form.
@@ -45,10 +62,12 @@ class IntakeForm(forms.Form):
         widget=forms.RadioSelect,
     )
     full_name = NameField()
-    id_number = PersonalIdField()
-    phone = PhoneField()
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300)
+    id_number = PersonalIdField(help_text=_("The 12 digits on the applicant's citizen ID card."))
+    phone = PhoneField(
+        help_text=_("For example 0912 345 678. The applicant looks up the application with its last four digits.")
+    )
+    email = EmailField()
+    address = AddressField()
     decision = forms.ChoiceField(
         label=_("Completeness check"),
         choices=[
@@ -61,6 +80,7 @@ class IntakeForm(forms.Form):
     note = forms.CharField(
         label=_("Note or reasons"),
         required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a refusal: the reasons printed on the refusal slip."),
     )
@@ -69,7 +89,8 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.kept_files = kept_files or {}
-        self.components = list(procedure.dossier_components.all())
+        self.components = procedure.upload_components()
+        self.notes = procedure.dossier_notes()
 
         if procedure.level_commune:
             self.fields["commune"] = CommuneChoiceField(
@@ -124,6 +145,10 @@ class IntakeForm(forms.Form):
         if decision is None:
             return cleaned_data
 
+        for component, reason, detail in self.flagged_components():
+            if reason == ReasonCode.OTHER and not detail.strip():
+                self.add_error(self.detail_name(component), OTHER_NEEDS_DETAIL)
+
         flagged = self.flagged_components()
         if decision == Decision.ACCEPT:
             for component, _reason, _detail in flagged:
@@ -146,11 +171,13 @@ class IntakeForm(forms.Form):
         return cleaned_data
 
 
-class ActionForm(forms.Form):
+class ActionForm(TextChecksMixin, forms.Form):
     """The fields every processing action has: the version seen, a note, its visibility and attachments."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     visible_to_applicant = forms.BooleanField(
         label=_("Show this note to the applicant"),
         required=False,
@@ -172,7 +199,7 @@ class RequestSupplementForm(ActionForm):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, application=application, **kwargs)
-        self.components = list(application.procedure.dossier_components.all())
+        self.components = application.procedure.upload_components()
         blank = [("", _("Complete and valid"))]
         for component in self.components:
             self.fields[f"reason_{component.pk}"] = forms.ChoiceField(
@@ -192,6 +219,11 @@ class RequestSupplementForm(ActionForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for component in self.components:
+            reason = cleaned_data.get(f"reason_{component.pk}")
+            detail = cleaned_data.get(f"detail_{component.pk}") or ""
+            if reason == ReasonCode.OTHER and not detail.strip():
+                self.add_error(f"detail_{component.pk}", OTHER_NEEDS_DETAIL)
         if not self.items():
             raise ValidationError(_("Choose a reason for at least one document the applicant must supply."))
         return cleaned_data
@@ -261,7 +293,9 @@ class SetAppointmentForm(ActionForm):
 
 
 class RequestPaymentForm(ActionForm):
-    amount = forms.IntegerField(label=_("Amount (đồng)"), required=False, min_value=0)
+    amount = forms.IntegerField(
+        label=_("Amount (đồng)"), required=False, min_value=0, max_value=MAX_PAYMENT_AMOUNT
+    )
 
     def action_params(self):
         return {"amount": self.cleaned_data.get("amount")}
@@ -279,9 +313,9 @@ def action_form_class(action):
     return ACTION_FORMS.get(action, ActionForm)
 
 
-class StatisticsForm(forms.Form):
-    date_from = forms.DateField(label=pgettext_lazy("submissions", "From"), help_text=_("dd/mm/yyyy"))
-    date_to = forms.DateField(label=pgettext_lazy("submissions", "To"), help_text=_("dd/mm/yyyy"))
+class StatisticsForm(TextChecksMixin, forms.Form):
+    date_from = PeriodDateField(label=pgettext_lazy("submissions", "From"), help_text=_("dd/mm/yyyy"))
+    date_to = PeriodDateField(label=pgettext_lazy("submissions", "To"), help_text=_("dd/mm/yyyy"))
 
     def clean(self):
         cleaned_data = super().clean()

@@ -131,6 +131,15 @@ class Application(models.Model):
         help_text=_("Empty while the dossier is not complete: the legal time limit has not started."),
     )
     due_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
+    due_last_day = models.DateField(
+        _("legal last day"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For limits in days or months: the last day before a day off moved the appointment on. "
+            "A pause for a supplement moves this day."
+        ),
+    )
     paused_at = models.DateTimeField(
         _("clock stopped at"),
         null=True,

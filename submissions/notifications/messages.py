@@ -6,6 +6,7 @@ exactly what was sent. SMS text is shortened to the facts and, by default, sent 
 diacritics (`settings.PORTAL_SMS["UNACCENTED"]`).
 """
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -56,6 +57,23 @@ def unaccented(text):
     return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
 
 
+def in_portal_language(function):
+    """
+    Run `function` with the portal's language active.
+
+    Messages are built while a staff member acts, and that member may use the admin in English;
+    the applicant's message must still be in the portal's language (LANGUAGE_CODE).
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@in_portal_language
 def applicant_update(application, event):
     """
     Return the ApplicantUpdate for `event`, or None when the action sends the applicant nothing.
@@ -115,6 +133,7 @@ def applicant_update(application, event):
     return ApplicantUpdate(Topic.STATUS, simple[action], details)
 
 
+@in_portal_language
 def apology_update(letter):
     """Return the ApplicantUpdate announcing an issued apology letter."""
     details = [

@@ -282,6 +282,7 @@ def start_clock(application, now, state):
     calendar = calendar_for(application.receiving_agency_id)
     application.clock_started_at = now
     application.due_at = calendar.due_at(now, application.time_limit_value, application.time_limit_unit)
+    application.due_last_day = calendar.last_day(now, application.time_limit_value, application.time_limit_unit)
     application.paused_at = None
     step_ops.schedule_steps(state)
 
@@ -293,7 +294,9 @@ def _resume_clock(application, now, state):
     unit = application.time_limit_unit
     old_due = application.due_at
 
-    application.due_at = calendar.resume(old_due, paused_at, now, unit)
+    application.due_at = calendar.resume(old_due, paused_at, now, unit, last_day=application.due_last_day)
+    if application.due_last_day and old_due and paused_at < old_due:
+        application.due_last_day += datetime.timedelta(days=calendar.paused_days(paused_at, now))
     for step in state.steps:
         if step.finished_at is None and step.due_at is not None:
             step.due_at = calendar.resume(step.due_at, paused_at, now, unit)
@@ -382,6 +385,7 @@ def _request_supplement(application, *, state, user, now, note, items=(), **_par
         # An incomplete dossier is not received: the time limit starts again once it is complete.
         application.clock_started_at = None
         application.due_at = None
+        application.due_last_day = None
         step_ops.schedule_steps(state)
     else:
         application.paused_at = now
@@ -531,6 +535,8 @@ def _set_appointment(application, *, state, due_at=None, **_params):
     if due_at <= application.clock_started_at:
         raise InvalidActionInput(_("The appointment must be after the time the dossier was received."))
     application.due_at = due_at
+    # An appointment set by staff is a date of its own, not a legal last day moved off a day off.
+    application.due_last_day = None
     step_ops.schedule_steps(state)
     return Outcome({"due_at": due_at.isoformat()})
 

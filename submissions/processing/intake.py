@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from service_catalog.models.procedures import Channel
 
-from ..codes import allocate_code
+from ..codes import save_with_code
 from ..drafts import claim_draft
 from ..forms.public import component_field_name
 from ..models import Action, Application, ApplicationDocument, ApplicationEvent, DraftFile
@@ -120,12 +120,12 @@ def _creation_event(application, action, user, note=""):
 
 
 def _allocate_code(application, creation):
-    # The number is taken after every other row is written: its daily counter row stays locked
-    # until the transaction ends, so every intake of the agency waits for it, and the work
-    # before needs no lock. Only the application's UPDATE and the events follow it.
-    application.code = allocate_code(application.receiving_agency, application.submitted_at)
+    # The number is taken after every other row of the application is written: its daily
+    # counter row stays locked until the transaction ends, so every intake of the agency waits
+    # for it, and the work before needs no lock. Only the events and the rows that their
+    # signal receivers write follow it.
+    save_with_code(application)
     creation.event.data["code"] = application.code
-    application.save()
 
 
 def _store_documents(application, files, uploader, now, stored_names):
@@ -178,7 +178,7 @@ def _with_kept_files(procedure, files, draft_files):
         return files
     kept = {draft_file.slot: draft_file for draft_file in draft_files}
     completed = dict(files)
-    for component in procedure.dossier_components.all():
+    for component in procedure.upload_components():
         draft_file = kept.get(component_field_name(component))
         if draft_file is not None and component not in completed:
             completed[component] = FileInput(

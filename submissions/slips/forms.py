@@ -10,19 +10,21 @@ from wagtail.admin.widgets import AdminDateInput
 
 from service_catalog.models import Agency
 
+from ..forms.fields import PeriodDateField, TextChecksMixin
+
 # The register covers at most this many days per export, to keep one workbook printable.
 MAX_REGISTER_DAYS = 366
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(TextChecksMixin, forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Receiving agency"),
         queryset=Agency.objects.order_by("name"),
         required=False,
         empty_label=_("All agencies"),
     )
-    date_from = forms.DateField(label=_("Filed from"), widget=AdminDateInput)
-    date_to = forms.DateField(label=_("Filed until"), widget=AdminDateInput)
+    date_from = PeriodDateField(label=_("Filed from"), widget=AdminDateInput)
+    date_to = PeriodDateField(label=_("Filed until"), widget=AdminDateInput)
 
     def __init__(self, *args, own_agency=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +50,7 @@ class RegisterForm(forms.Form):
         return cleaned_data
 
 
-class ApologyForm(forms.Form):
+class ApologyForm(TextChecksMixin, forms.Form):
     new_due_date = forms.DateField(
         label=_("New appointment"),
         widget=AdminDateInput,

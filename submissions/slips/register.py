@@ -14,12 +14,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from ..models import Application, Status
+from ..validators import strip_unsafe_characters
 
 DATE_TIME_FORMAT = "dd/mm/yyyy hh:mm"
+# Leading characters that make spreadsheet programs read text as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -110,6 +114,29 @@ def register_row(number, application, now):
     ]
 
 
+def write_cell(sheet, row, column, value):
+    """
+    Write `value` to a cell; text is always stored as text, never as a formula.
+
+    openpyxl stores a string that starts with "=" as a formula, and spreadsheet programs read
+    text starting with "+", "-", "@", a tab or a carriage return as one when it is edited or
+    exported to CSV (formula injection). The cell's data type is set to string, so a name like
+    `=HYPERLINK(…)` shows as typed. Control characters, which XLSX cannot store, are removed
+    (the forms reject them; rows written before that check may still have them).
+    """
+    if not isinstance(value, str):
+        return sheet.cell(row=row, column=column, value=value)
+    text = strip_unsafe_characters(value, multiline=True)
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell = sheet.cell(row=row, column=column)
+    cell.value = text
+    cell.data_type = TYPE_STRING
+    if text.startswith(FORMULA_PREFIXES):
+        # Shown as typed but kept as text by spreadsheet programs that re-read the value.
+        cell.quotePrefix = True
+    return cell
+
+
 def build_register(agency, date_from, date_to):
     """Return the register workbook as XLSX bytes."""
     now = timezone.now()
@@ -143,7 +170,7 @@ def build_register(agency, date_from, date_to):
         for number, application in enumerate(register_queryset(agency, date_from, date_to), start=1):
             row_number = header_row + number
             for index, value in enumerate(register_row(number, application, now), start=1):
-                cell = sheet.cell(row=row_number, column=index, value=value)
+                cell = write_cell(sheet, row_number, index, value)
                 cell.border = BORDER
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 if isinstance(value, datetime.datetime):

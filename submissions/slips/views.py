@@ -39,6 +39,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _pdf_response(content, file_name):
     response = HttpResponse(content, content_type=PDF_TYPE)
     response["Content-Disposition"] = f'inline; filename="{file_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -169,5 +170,6 @@ class RegisterView(WagtailAdminTemplateMixin, FormView):
         file_name = f"so-theo-doi-ho-so-{scope}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"
         response = HttpResponse(content, content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        response["X-Content-Type-Options"] = "nosniff"
         logger.info("Intake register exported by user id=%s", request.user.pk)
         return response

@@ -3,20 +3,24 @@ Status lookup by application code and the last four digits of the applicant's ph
 
 A wrong pair reveals nothing: an unknown code and a wrong phone give the same page, the same
 status code and the same work on the server (one query by code, one constant-time comparison).
-Attempts are limited per client address and per code in the cache, failed or not, so four
-digits cannot be guessed by trying them all.
+Attempts are limited per client address. Failed attempts on one code slow further attempts on
+it (see `_code_wait_seconds`), so four digits cannot be guessed by trying them all, while a
+stranger who fails on purpose cannot lock the owner out.
 """
 
-import hashlib
 import hmac
 import logging
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from ..clients import add_to_counter, cache_key, client_address
 from ..forms.public import LookupForm
 from ..models import AccessLog, Application, Status
 from ..processing.actions import pending_supplement
@@ -28,45 +32,35 @@ logger = logging.getLogger(__name__)
 _NO_DIGITS = "\x00\x00\x00\x00"
 
 
-def client_address(request):
+def _too_many_from_client(request):
+    """Count this attempt for the client address; return True when it is over the limit of the window."""
+    key = cache_key("lookup:address", client_address(request))
+    attempts = add_to_counter(key, 1, settings.PORTAL_LOOKUP_WINDOW_SECONDS)
+    return attempts > settings.PORTAL_LOOKUP_MAX_ATTEMPTS
+
+
+def _code_wait_seconds(code):
     """
-    Return the client's IP address.
+    Return how many seconds an attempt on `code` must still wait, 0 when it may go ahead.
 
-    Behind a trusted reverse proxy (PORTAL_TRUSTED_PROXIES) it is the last address in
-    X-Forwarded-For that is not a trusted proxy, because each proxy appends the address it saw.
-    A client that sends the header itself directly is ignored, so it cannot pick its address.
+    Failures on one code (counted by `_count_code_failure`) beyond the free ones make each next
+    attempt wait twice as long as the one before, up to a maximum. Anyone may try a code, so
+    this slows guessing of its four digits without ever locking its owner out.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = set(settings.PORTAL_TRUSTED_PROXIES)
-    if remote not in trusted:
-        return remote
-
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    for address in reversed(forwarded):
-        if address not in trusted:
-            return address
-    return remote
+    earliest = cache.get(cache_key("lookup:code-next", code))
+    if earliest is None:
+        return 0
+    return max(0, math.ceil(earliest - time.time()))
 
 
-def _count_attempt(key):
-    """Count one attempt under `key` and return the number of attempts in the current window."""
+def _count_code_failure(code):
     window = settings.PORTAL_LOOKUP_WINDOW_SECONDS
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        # The key expired between add() and incr(): this is the first attempt of a new window.
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
-def _rate_limited(request, code):
-    limit = settings.PORTAL_LOOKUP_MAX_ATTEMPTS
-    address_key = "lookup:address:" + hashlib.sha256(client_address(request).encode()).hexdigest()
-    code_key = "lookup:code:" + hashlib.sha256(code.encode()).hexdigest()
-    address_attempts = _count_attempt(address_key)
-    code_attempts = _count_attempt(code_key)
-    return address_attempts > limit or code_attempts > limit
+    failures = add_to_counter(cache_key("lookup:code-failures", code), 1, window)
+    excess = failures - settings.PORTAL_LOOKUP_CODE_FREE_FAILURES
+    if excess <= 0:
+        return
+    delay = min(2**excess, settings.PORTAL_LOOKUP_CODE_MAX_DELAY_SECONDS)
+    cache.set(cache_key("lookup:code-next", code), time.time() + delay, timeout=window)
 
 
 def find_application(code, phone_digits):
@@ -104,8 +98,8 @@ def lookup(request):
         return render(request, "submissions/lookup.html", {"form": form}, status=400)
 
     code = form.cleaned_data["code"]
-    if _rate_limited(request, code):
-        logger.warning("Status lookup rate limit reached")
+    if _too_many_from_client(request):
+        logger.warning("Status lookup limit per client address reached")
         form.add_error(
             None,
             _("Too many lookups in a short time. Wait %(minutes)s minutes and try again.")
@@ -113,8 +107,25 @@ def lookup(request):
         )
         return render(request, "submissions/lookup.html", {"form": form}, status=429)
 
+    wait = _code_wait_seconds(code)
+    if wait:
+        logger.info("Status lookup slowed down for a code with many failed attempts")
+        form.add_error(
+            None,
+            ngettext(
+                "This code was looked up with wrong digits many times. Wait %(seconds)s second and try again.",
+                "This code was looked up with wrong digits many times. Wait %(seconds)s seconds and try again.",
+                wait,
+            )
+            % {"seconds": wait},
+        )
+        response = render(request, "submissions/lookup.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
     application = find_application(code, form.cleaned_data["phone_digits"])
     if application is None:
+        _count_code_failure(code)
         form.add_error(
             None,
             _(

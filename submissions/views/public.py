@@ -3,20 +3,27 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ..clients import client_address
 from ..drafts import (
+    check_draft_room,
     draft_application,
     draft_for,
     files_by_slot,
     keep_file,
     new_token,
     posted_draft,
+    reserve_client_upload,
     save_draft,
     sign_draft,
 )
@@ -53,15 +60,25 @@ def _online_procedure(procedure_id):
     return procedure
 
 
-def _keep_uploads(form, draft, field_names):
-    """Store every upload that passed its own checks, whatever else in the form failed."""
+def _keep_uploads(request, form, draft, field_names):
+    """
+    Store every upload that passed its own checks, whatever else in the form failed.
+
+    An upload over the draft's or the client's limits gets a field error instead.
+    """
     kept = dict(form.kept_files)
     cleaned = getattr(form, "cleaned_data", {})
     for name in field_names:
         uploaded = cleaned.get(name)
-        if uploaded and name not in form.errors:
-            stored_name = stored_file_name(uploaded.name, uploaded.checked_content_type)
+        if not uploaded or name in form.errors:
+            continue
+        stored_name = stored_file_name(uploaded.name, uploaded.checked_content_type)
+        try:
+            check_draft_room(draft, name, uploaded.size)
+            reserve_client_upload(client_address(request), uploaded.size)
             kept[name] = keep_file(draft, name, uploaded, uploaded.checked_content_type, stored_name)
+        except ValidationError as error:
+            form.add_error(name, error)
     form.kept_files = kept
     return kept
 
@@ -104,13 +121,15 @@ def apply(request, procedure_id):
     draft = posted_draft(request.POST.get("draft"), purpose)
     existing = draft_application(draft)
     if existing is not None:
+        # The same form posted again (browser back, then submit): nothing new is created.
+        messages.info(request, _already_submitted_message(existing))
         return redirect(receipt_url(existing))
 
     form = ApplicationForm(request.POST, request.FILES, procedure=procedure, kept_files=files_by_slot(draft))
     if not form.is_valid():
         # Keep every file that passed its own checks, so the applicant does not upload it again.
         save_draft(draft)
-        _keep_uploads(form, draft, [component_field_name(component) for component in form.components])
+        _keep_uploads(request, form, draft, [component_field_name(component) for component in form.components])
         return render(request, "submissions/apply.html", _apply_context(procedure, form, sign_draft(draft)), status=400)
 
     data = form.cleaned_data
@@ -122,7 +141,7 @@ def apply(request, procedure_id):
         address=data["address"],
     )
     try:
-        application, _created = submit_online(
+        application, created = submit_online(
             procedure=procedure,
             applicant=applicant,
             processing_agency=processing_agency_for(procedure, data.get("commune")),
@@ -134,7 +153,16 @@ def apply(request, procedure_id):
         application = Application.objects.filter(draft__token=draft.token).first()
         if application is None:
             raise
+        created = False
+    if not created:
+        messages.info(request, _already_submitted_message(application))
     return redirect(receipt_url(application))
+
+
+def _already_submitted_message(application):
+    return _(
+        "This form was already submitted as application %(code)s on %(moment)s; it was not submitted again."
+    ) % {"code": application.code, "moment": timezone.localtime(application.submitted_at).strftime("%H:%M %d/%m/%Y")}
 
 
 def receipt(request, token):
@@ -179,8 +207,8 @@ def supplement(request, token):
     draft = draft_for(request.POST.get("draft"), purpose)
     form = SupplementForm(request.POST, request.FILES, items=items, kept_files=files_by_slot(draft))
     is_valid = form.is_valid()
-    kept = _keep_uploads(form, draft, [SupplementForm.field_name(item) for item in items])
-    if not is_valid:
+    kept = _keep_uploads(request, form, draft, [SupplementForm.field_name(item) for item in items])
+    if not is_valid or form.errors:
         return render(request, "submissions/supplement.html", {**context, "form": form, "draft_token": sign_draft(draft)}, status=400)
 
     files = {

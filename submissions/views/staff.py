@@ -3,9 +3,9 @@
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from accounts.roles import Role, has_role, staff_agency
 from service_catalog.models import StaffProfile
 
+from ..downloads import stored_file_response
 from ..drafts import (
     draft_application,
     draft_for,
@@ -47,7 +48,7 @@ from ..processing.actions import (
     perform,
 )
 from ..processing.intake import Applicant, Decision, processing_agency_for, record_intake
-from ..processing.rules import STAFF_ROLES, allowed_actions
+from ..processing.rules import RULES, STAFF_ROLES, allowed_actions
 from ..procedures import published_procedure
 from ..stats import agency_statistics, totals
 from ..validators import format_phone, stored_file_name
@@ -90,6 +91,13 @@ def record_access(application, user, kind, document_name=""):
     )
 
 
+def _keep(draft, slot, uploaded):
+    """Keep a checked upload in the officer's draft; raises ValidationError when the draft is full."""
+    return keep_file(
+        draft, slot, uploaded, uploaded.checked_content_type, stored_file_name(uploaded.name, uploaded.checked_content_type)
+    )
+
+
 def _file_inputs(kept_files):
     return [
         FileInput(name=kept.original_name, content_type=kept.content_type, file=kept.file.name, size=kept.size)
@@ -129,8 +137,9 @@ class ApplicationDetailView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "")
-        if action not in Action.values:
-            raise Http404("Unknown action.")
+        if action not in RULES:
+            # Only a crafted post names an action that no officer takes (submit, intake) or none at all.
+            raise BadRequest("Unknown action.")
         steps = step_ops.ordered_steps(self.application)
         form_class = action_form_class(action)
         draft = draft_for(request.POST.get(f"{action}-draft"), self._draft_purpose())
@@ -144,7 +153,7 @@ class ApplicationDetailView(WagtailAdminTemplateMixin, TemplateView):
         is_valid = form.is_valid()
         self._keep_action_files(form, draft)
 
-        if not is_valid:
+        if not is_valid or form.errors:
             messages.error(request, _("The action was not saved; correct the fields marked below."))
             return self._rerender(action, form, draft, status=400)
 
@@ -191,16 +200,17 @@ class ApplicationDetailView(WagtailAdminTemplateMixin, TemplateView):
             start = sum(1 for slot in kept if slot.startswith("attachment-"))
             for index, uploaded in enumerate(cleaned.get("attachments") or [], start=start):
                 slot = f"attachment-{index}"
-                kept[slot] = keep_file(
-                    draft, slot, uploaded, uploaded.checked_content_type,
-                    stored_file_name(uploaded.name, uploaded.checked_content_type),
-                )
+                try:
+                    kept[slot] = _keep(draft, slot, uploaded)
+                except ValidationError as error:
+                    form.add_error("attachments", error)
+                    break
         for name, value in cleaned.items():
             if name.startswith("item_") and value and name not in form.errors:
-                kept[name] = keep_file(
-                    draft, name, value, value.checked_content_type,
-                    stored_file_name(value.name, value.checked_content_type),
-                )
+                try:
+                    kept[name] = _keep(draft, name, value)
+                except ValidationError as error:
+                    form.add_error(name, error)
         form.kept_files = kept
 
     def _rerender(self, action, form, draft, status, conflict=False):
@@ -277,7 +287,7 @@ def document_download(request, pk, document_id):
     application = visible_application_or_404(request.user, pk)
     document = get_object_or_404(ApplicationDocument, pk=document_id, application=application)
     record_access(application, request.user, AccessLog.Kind.DOWNLOAD, document.original_name)
-    return FileResponse(document.file.open("rb"), filename=document.original_name, content_type=document.content_type)
+    return stored_file_response(document.file, document.original_name)
 
 
 def attachment_download(request, pk, attachment_id):
@@ -285,9 +295,7 @@ def attachment_download(request, pk, attachment_id):
     application = visible_application_or_404(request.user, pk)
     attachment = get_object_or_404(EventAttachment, pk=attachment_id, event__application=application)
     record_access(application, request.user, AccessLog.Kind.DOWNLOAD, attachment.original_name)
-    return FileResponse(
-        attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
-    )
+    return stored_file_response(attachment.file, attachment.original_name)
 
 
 class IntakeMixin(WagtailAdminTemplateMixin):
@@ -310,11 +318,35 @@ class IntakeMixin(WagtailAdminTemplateMixin):
         return self.breadcrumbs_items + [{"url": "", "label": _("Desk intake")}]
 
 
+INTAKE_SEARCH_RESULTS = 20
+
+
+def procedure_matches(query):
+    """
+    Return the live procedures matching `query` as (id, title) pairs, best first.
+
+    The portal's search folds Vietnamese diacritics, so "giam ho" finds "giám hộ"; Wagtail's
+    page chooser searches without folding, which the counter cannot rely on.
+    """
+    from search.models import ContentType
+    from search.service import run_search
+
+    outcome = run_search(query[:300], {"type": ContentType.PROCEDURE}, per_page=INTAKE_SEARCH_RESULTS)
+    return [(hit.page_id, hit.title) for hit in outcome.hits]
+
+
 class IntakeStartView(IntakeMixin, FormView):
     """Choose the procedure; the intake form then lists that procedure's documents."""
 
     template_name = "submissions/admin/intake_start.html"
     form_class = ProcedureChoiceForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        context["query"] = query
+        context["matches"] = procedure_matches(query) if query else None
+        return context
 
     def form_valid(self, form):
         return redirect("submissions_admin:intake_form", procedure_id=form.cleaned_data["procedure"].pk)
@@ -423,10 +455,10 @@ class IntakeFormView(IntakeMixin, TemplateView):
             name = form.scan_name(component)
             uploaded = cleaned.get(name)
             if uploaded and name not in form.errors:
-                kept[name] = keep_file(
-                    draft, name, uploaded, uploaded.checked_content_type,
-                    stored_file_name(uploaded.name, uploaded.checked_content_type),
-                )
+                try:
+                    kept[name] = _keep(draft, name, uploaded)
+                except ValidationError as error:
+                    form.add_error(name, error)
         form.kept_files = kept
         return kept
 

@@ -97,7 +97,7 @@ def test_counter_only_procedure_has_no_online_form(client, province):
 
 def _error_next_to(html, field_name):
     """Return the error list rendered for the field `field_name`, or ''."""
-    match = re.search(rf'<ul class="form-field__errors" id="id_{field_name}_errors">(.*?)</ul>', html, re.S)
+    match = re.search(rf'<ul class="form-field__errors" id="id_{field_name}_error">(.*?)</ul>', html, re.S)
     return match.group(1) if match else ""
 
 
@@ -188,7 +188,7 @@ def test_file_too_large(client, province, applicant_data):
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "giới hạn là 3,9" in _error_next_to(html, component_field_name(first))
+    assert "vượt quá giới hạn 3,9" in _error_next_to(html, component_field_name(first))
     assert "Đã tải lên: nho.jpg" in html
 
 

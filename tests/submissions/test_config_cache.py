@@ -5,7 +5,13 @@ import datetime
 import pytest
 from django.db import transaction
 
+from django.db import connection
+from wagtail.models import PageViewRestriction
+
+from service_catalog.models import DossierComponent, ProcedureChannel, ProcedurePage
+from service_catalog.models.procedures import Channel
 from submissions.config_cache import ConfigurationCache, configuration
+from submissions.procedures import published_procedure
 from submissions.models import CalendarDay, OfficeHours, StepAgency, StepKind, Workflow, WorkflowStep
 from submissions.working_time import calendar_for
 
@@ -98,3 +104,96 @@ def test_new_workflow_applies_to_next_application(province):
 
     assert first.steps.count() == 4
     assert list(second.steps.order_by("position").values_list("name", flat=True)) == ["Nhận", "Trả"]
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the procedure cache checks PostgreSQL's row versions"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_procedure_read_once_then_checked(province, django_assert_num_queries):
+    procedure = province.licence
+    published_procedure(procedure.pk, public_only=True)
+
+    with django_assert_num_queries(1):
+        cached = published_procedure(procedure.pk, public_only=True)
+        components = [component.name for component in cached.dossier_components.all()]
+        time_limit = cached.channel_for(Channel.ONLINE).time_limit_value
+        agency_code = cached.owner_agency.code
+
+    assert components == ["Tờ khai yêu cầu cấp phiếu lý lịch tư pháp", "Giấy ủy quyền"]
+    assert time_limit == 10
+    assert agency_code == "PV.S.TP.H41"
+
+
+@pytest.mark.django_db
+def test_procedure_reads_are_copies(province):
+    first = published_procedure(province.licence.pk, public_only=True)
+    first.title = "Đã sửa trong một yêu cầu"
+
+    second = published_procedure(province.licence.pk, public_only=True)
+
+    assert second is not first
+    assert second.title == "Cấp phiếu lý lịch tư pháp"
+
+
+@pytest.mark.django_db
+def test_procedure_sees_published_revision(province):
+    procedure = province.licence
+    published_procedure(procedure.pk, public_only=True)
+
+    page = ProcedurePage.objects.get(pk=procedure.pk)
+    page.title = "Cấp phiếu lý lịch tư pháp số 1"
+    channels = list(page.channels.all())
+    for row in channels:
+        row.time_limit_value = 7
+    page.channels = channels
+    page.save_revision().publish()
+
+    read = published_procedure(procedure.pk, public_only=True)
+    assert read.title == "Cấp phiếu lý lịch tư pháp số 1"
+    assert read.channel_for(Channel.ONLINE).time_limit_value == 7
+
+
+@pytest.mark.django_db
+def test_procedure_sees_rows_changed_in_bulk(province):
+    procedure = province.licence
+    published_procedure(procedure.pk, public_only=True)
+
+    ProcedureChannel.objects.filter(page_id=procedure.pk).update(time_limit_value=3)
+    DossierComponent.objects.filter(page_id=procedure.pk, is_required=False).delete()
+    procedure.owner_agency.__class__.objects.filter(pk=procedure.owner_agency_id).update(code="PV.S.TP2.H41")
+
+    read = published_procedure(procedure.pk, public_only=True)
+    assert read.channel_for(Channel.ONLINE).time_limit_value == 3
+    assert [component.is_required for component in read.dossier_components.all()] == [True]
+    assert read.owner_agency.code == "PV.S.TP2.H41"
+
+
+@pytest.mark.django_db
+def test_procedure_unpublished_not_returned(province):
+    procedure = province.licence
+    published_procedure(procedure.pk, public_only=True)
+
+    ProcedurePage.objects.get(pk=procedure.pk).unpublish()
+
+    assert published_procedure(procedure.pk, public_only=True) is None
+    assert published_procedure(procedure.pk, public_only=False) is None
+
+
+@pytest.mark.django_db
+def test_procedure_restricted_after_read(province):
+    procedure = province.licence
+    published_procedure(procedure.pk, public_only=True)
+
+    PageViewRestriction.objects.create(page=procedure.get_parent(), restriction_type=PageViewRestriction.LOGIN)
+
+    assert published_procedure(procedure.pk, public_only=True) is None
+    assert published_procedure(procedure.pk, public_only=False).pk == procedure.pk
+
+
+@pytest.mark.django_db
+def test_procedure_unknown_id_not_returned(province):
+    assert published_procedure(province.licence.pk + 1000, public_only=False) is None

@@ -34,7 +34,7 @@ def test_receipt_email_sent_after_commit_in_vietnamese(province, django_capture_
     body = message.body
     due = timezone.localtime(application.due_at)
     assert message.to == ["hoa@example.org"]
-    assert message.subject == f"Đã nhận hồ sơ {application.code}"
+    assert message.subject == f"Hồ sơ {application.code} đã nộp trực tuyến, chờ tiếp nhận"
     assert "Kính gửi Ông/Bà Trần Thị Hoa," in body
     assert "Cấp phiếu lý lịch tư pháp" in body
     assert f"{due:%H:%M} ngày {due:%d/%m/%Y}" in body
@@ -74,6 +74,7 @@ def test_desk_intake_sends_receipt(province, people, django_capture_on_commit_ca
 
     assert [message.to for message in mail.outbox] == [["nam@example.org"]]
     assert application.code in mail.outbox[0].subject
+    assert mail.outbox[0].subject == f"Đã nhận hồ sơ {application.code}"
 
 
 def _read_messages(folder):
@@ -128,7 +129,7 @@ def test_real_worker_sends_receipt_once(province, tmp_path):
 
         message = messages[0]
         assert message["To"] == "hoa@example.org"
-        assert str(message["Subject"]).strip() == f"Đã nhận hồ sơ {application.code}"
+        assert str(message["Subject"]).strip() == f"Hồ sơ {application.code} đã nộp trực tuyến, chờ tiếp nhận"
         plain = message.get_body(preferencelist=("plain",)).get_content()
         assert "Kính gửi Ông/Bà Trần Thị Hoa," in plain
         assert application.code in plain

@@ -87,16 +87,18 @@ def test_lookup_attempts_are_limited(client, province):
     assert "Cấp phiếu lý lịch tư pháp" not in blocked.content.decode()
 
 
-@override_settings(PORTAL_LOOKUP_MAX_ATTEMPTS=3)
-def test_limit_per_code_applies_across_addresses(client, province):
+@override_settings(PORTAL_LOOKUP_CODE_FREE_FAILURES=3)
+def test_failures_on_code_slow_attempts_across_addresses(client, province):
     application = online_application(province.licence, province.justice, timezone.now())
 
-    for number, digits in enumerate(("0000", "1111", "2222")):
+    for number, digits in enumerate(("0000", "1111", "2222", "3333")):
         response = client.post(LOOKUP, {"code": application.code, "phone_digits": digits}, REMOTE_ADDR=f"10.0.0.{number}")
         assert response.status_code == 404
-    blocked = client.post(LOOKUP, {"code": application.code, "phone_digits": "5678"}, REMOTE_ADDR="10.0.0.9")
+    slowed = client.post(LOOKUP, {"code": application.code, "phone_digits": "5678"}, REMOTE_ADDR="10.0.0.9")
 
-    assert blocked.status_code == 429
+    # The fourth failure is one over the free ones: the next attempt waits two seconds.
+    assert slowed.status_code == 429
+    assert slowed["Retry-After"] in {"1", "2"}
 
 
 def test_lookup_form_errors(client):

@@ -364,3 +364,51 @@ def test_list_filters_by_status_and_deadline(client, province, people):
     assert waiting.code not in by_status
     assert waiting.code in overdue
     assert received.code not in overdue
+
+
+def test_timeline_names_the_step_a_forward_goes_to(client, province, people):
+    application = online_application(province.licence, province.justice, timezone.now())
+    perform(application, Action.ACCEPT, people.justice_desk)
+    perform(application, Action.START_PROCESSING, people.justice_specialist)
+    perform(application, Action.FORWARD, people.justice_specialist, note="Trình lãnh đạo")
+    application.refresh_from_db()
+    forward = application.events.get(action=Action.FORWARD)
+    client.force_login(people.justice_leader)
+
+    html = client.get(detail_url(application)).content.decode()
+
+    row = html.split("Trình lãnh đạo", 1)[0].rsplit("<tr>", 1)[1]
+    assert f"{forward.step_name} → {application.current_step.name}" in row
+
+
+def test_intake_help_texts_speak_of_the_applicant(client, province, people):
+    client.force_login(people.justice_desk)
+
+    html = client.get(reverse("submissions_admin:intake_form", args=[province.licence.pk])).content.decode()
+
+    assert "12 chữ số in trên thẻ căn cước của người nộp hồ sơ." in html
+    assert "Người nộp tra cứu hồ sơ bằng bốn chữ số cuối" in html
+    assert "thẻ căn cước của bạn" not in html
+
+
+def test_intake_finds_procedure_typed_without_diacritics(client, province, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the search index is updated after commit
+        licence = province.licence
+        province.birth  # a second procedure that must not match
+    client.force_login(people.justice_desk)
+
+    html = client.get(reverse("submissions_admin:intake"), {"q": "cap phieu ly lich tu phap"}).content.decode()
+
+    matches = html.split('id="intake-matches"', 1)[1].split("</ul>", 1)[0]
+    assert reverse("submissions_admin:intake_form", args=[licence.pk]) in matches
+    assert "Đăng ký khai sinh" not in matches
+
+
+def test_intake_search_without_match_says_so(client, province, people):
+    province.licence
+    client.force_login(people.justice_desk)
+
+    html = client.get(reverse("submissions_admin:intake"), {"q": "khong co thu tuc nay xyz"}).content.decode()
+
+    assert 'id="intake-matches"' not in html
+    assert "khong co thu tuc nay xyz" in html

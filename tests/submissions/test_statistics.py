@@ -80,6 +80,8 @@ def test_counts_per_agency(march):
 
     assert set(rows) == {"PV.S.TP.H41", "PV.X.16681.H41"}
     justice = rows["PV.S.TP.H41"]
+    assert justice["filed"] == 4
+    assert justice["awaiting_receipt"] == 0
     assert justice["received"] == 4
     assert justice["done"] == 3
     assert justice["on_time"] == 1
@@ -88,13 +90,17 @@ def test_counts_per_agency(march):
     assert justice["overdue"] == 1
     assert justice["closed_without_result"] == 0
     ward = rows["PV.X.16681.H41"]
-    assert (ward["received"], ward["done"], ward["closed_without_result"]) == (1, 0, 1)
+    # Refused at the desk: filed, never received (the clock never started).
+    assert (ward["filed"], ward["received"], ward["done"], ward["closed_without_result"]) == (1, 0, 0, 1)
 
 
 def test_counts_for_one_agency_and_period(march, province):
     rows = agency_statistics(datetime.date(2026, 4, 1), datetime.date(2026, 4, 30), agency=province.justice)
 
-    assert [(row["agency_code"], row["received"], row["in_progress"]) for row in rows] == [("PV.S.TP.H41", 1, 1)]
+    # Submitted online on 1 April and not checked at the desk yet: awaiting receipt, not received.
+    assert [
+        (row["agency_code"], row["filed"], row["awaiting_receipt"], row["received"], row["in_progress"]) for row in rows
+    ] == [("PV.S.TP.H41", 1, 1, 0, 0)]
 
 
 def test_statistics_page_scope(client, march, people, province):
