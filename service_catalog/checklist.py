@@ -155,7 +155,7 @@ def density_context(base, density):
 def checklist_context(request, page):
     """Return the context of the checklist at its estimated density; `density_context` changes the density."""
     url = page.get_full_url(request)
-    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1)
+    qr_svg = segno.make(url, error="m").svg_inline(scale=3, border=1, omitsize=True)
     context = procedure_context(page, request)
     procedure = context["procedure"]
     documents = distinct_documents(procedure.dossier)

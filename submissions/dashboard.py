@@ -6,7 +6,7 @@ agency's unfinished applications (awaiting receipt, in progress, waiting for a s
 overdue) with links to the filtered list, and lists the most urgent ones by appointment.
 """
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -15,6 +15,14 @@ from .models import Application, Status
 from .views.staff import APPLICATION_LIST_URL_NAME
 
 URGENT_ROWS = 10
+# Unfinished statuses counted on the panel, in the order work flows through them.
+QUEUE_STATUSES = (
+    Status.SUBMITTED,
+    Status.RECEIVED,
+    Status.PROCESSING,
+    Status.SUPPLEMENT_REQUESTED,
+    Status.PAYMENT_REQUESTED,
+)
 
 
 class WorkQueuePanel(Component):
@@ -29,14 +37,9 @@ class WorkQueuePanel(Component):
         unfinished = Application.objects.visible_to(request.user).filter(finished_at__isnull=True)
 
         list_url = reverse(APPLICATION_LIST_URL_NAME)
+        by_status = dict(unfinished.values_list("status").annotate(total=Count("pk")).order_by())
         context["counts"] = [
-            (Status.SUBMITTED.label, unfinished.filter(status=Status.SUBMITTED).count(), f"{list_url}?status__exact={Status.SUBMITTED}"),
-            (Status.PROCESSING.label, unfinished.filter(status=Status.PROCESSING).count(), f"{list_url}?status__exact={Status.PROCESSING}"),
-            (
-                Status.SUPPLEMENT_REQUESTED.label,
-                unfinished.filter(status=Status.SUPPLEMENT_REQUESTED).count(),
-                f"{list_url}?status__exact={Status.SUPPLEMENT_REQUESTED}",
-            ),
+            (status.label, by_status.get(status, 0), f"{list_url}?status__exact={status}") for status in QUEUE_STATUSES
         ]
         context["overdue_count"] = unfinished.overdue(now).count()
         context["overdue_url"] = f"{list_url}?han=qua-han"

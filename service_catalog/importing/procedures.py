@@ -454,6 +454,16 @@ def keep_deadline_choice(old_channels, new_channels):
 
 
 def _children(record):
+    """Return the page's child rows built from `record`, each list numbered in the record's order."""
+    children = _child_rows(record)
+    for rows in children.values():
+        # Orderable sorts by sort_order; rows left without one would come back in any order.
+        for position, row in enumerate(rows):
+            row.sort_order = position
+    return children
+
+
+def _child_rows(record):
     return {
         "channels": [
             ProcedureChannel(

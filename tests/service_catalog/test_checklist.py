@@ -166,3 +166,14 @@ def test_worst_case_checklist_fits_one_page(worst_case_catalogue, code):
     if density in ("dense", "tiny"):  # the list form prints "(originals/copies)" after each document
         for document in documents:
             assert f"({document.originals}/{document.copies})" in text
+
+
+def test_checklist_qr_scales_to_its_box(sample_catalogue, client):
+    page = ProcedurePage.objects.get(national_code="1.001193")
+
+    html = client.get(f"/danh-muc/thu-tuc/{page.pk}/in/").content.decode()
+
+    svg_tag = re.search(r"<svg[^>]*>", html).group()
+    # Without a viewBox the stylesheet's 26 mm box crops the code instead of scaling it.
+    assert "viewBox=" in svg_tag
+    assert "width=" not in svg_tag

@@ -287,3 +287,20 @@ def test_set_agency_code_refuses_printed_code(sample_catalogue):
         call_command("set_agency_code", "PV.S.TP.H41", "000.20.30.H41")
 
     assert Agency.objects.filter(code="PV.S.TP.H41").exists()
+
+
+def test_refresh_keeps_child_rows_in_record_order(run_import, sample_records):
+    run_import(sample_records)
+    code = "1.001193"
+    newer = [json.loads(json.dumps(record)) for record in sample_records]
+    record = next(record for record in newer if record["ma_tthc"] == code)
+    record["cach_thuc_thuc_hien"][0]["thoi_gian"] = "3 ngày làm việc"
+
+    run_import(newer)
+
+    page = ProcedurePage.objects.get(national_code=code)
+    channels = list(page.channels.all())
+    components = list(page.dossier_components.all())
+    assert [channel.sort_order for channel in channels] == list(range(len(record["cach_thuc_thuc_hien"])))
+    assert channels[0].time_limit_value == 3
+    assert [component.sort_order for component in components] == list(range(len(components)))

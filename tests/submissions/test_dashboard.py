@@ -38,8 +38,10 @@ def test_desk_officer_sees_own_agency_queue(client, province, people):
     assert elsewhere.code not in html
     assert queue_counts(html) == {
         f"status__exact={Status.SUBMITTED}": 1,
+        f"status__exact={Status.RECEIVED}": 1,
         f"status__exact={Status.PROCESSING}": 0,
         f"status__exact={Status.SUPPLEMENT_REQUESTED}": 0,
+        f"status__exact={Status.PAYMENT_REQUESTED}": 0,
         "han=qua-han": 0,
     }
 
@@ -65,8 +67,8 @@ def test_filtered_list_links_work(client, province, people):
     links = re.findall(r'<a href="([^"]+\?(?:status__exact|han)=[^"]+)">', html)
     responses = [client.get(link.replace("&amp;", "&")) for link in links]
 
-    assert len(links) == 4
-    assert [response.status_code for response in responses] == [200] * 4
+    assert len(links) == 6
+    assert [response.status_code for response in responses] == [200] * 6
 
 
 def test_editor_without_staff_role_sees_no_queue(client, db):
