@@ -1,5 +1,6 @@
 """Staff screens inside the Wagtail admin: application detail and actions, documents, desk intake."""
 
+import datetime
 import logging
 
 from django.contrib import messages
@@ -190,7 +191,23 @@ class ApplicationDetailView(WagtailAdminTemplateMixin, TemplateView):
 
         draft.files.all().delete()
         messages.success(request, _("Saved: %(action)s.") % {"action": Action(action).label})
+        if action == Action.SET_APPOINTMENT:
+            self._report_moved_appointment(request, params.get("due_at"))
         return redirect("submissions_admin:detail", pk=self.application.pk)
+
+    def _report_moved_appointment(self, request, requested):
+        """Warn when the date entered fell on a day off and the appointment moved to the next working day."""
+        self.application.refresh_from_db(fields=["due_at"])
+        stored = timezone.localtime(self.application.due_at)
+        if isinstance(requested, datetime.datetime):
+            requested = timezone.localtime(requested).date()
+        if requested is None or stored.date() == requested:
+            return
+        messages.warning(
+            request,
+            _("%(requested)s is not a working day, so the appointment is %(stored)s.")
+            % {"requested": requested.strftime("%d/%m/%Y"), "stored": stored.strftime("%H:%M %d/%m/%Y")},
+        )
 
     def _keep_action_files(self, form, draft):
         """Keep every accepted file of the action in the officer's draft, so a conflict loses none."""

@@ -197,3 +197,12 @@ def test_preview_is_not_cached(sample_catalogue, client, django_user_model):
 
     assert response.status_code == 200
     assert "Khai sinh (bản nháp)" in response.content.decode()
+
+
+def test_unitless_time_limit_explained(sample_catalogue, client):
+    page = ProcedurePage.objects.get(national_code="1.001193")
+    assert not any(row.time_limit_unit for row in page.channels.all())  # published as "1 Khác"
+
+    html = _html(client, page)
+
+    assert "hồ sơ thủ tục không nêu đơn vị thời gian nên cơ quan giải quyết sẽ ấn định ngày hẹn" in html

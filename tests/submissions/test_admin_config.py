@@ -201,3 +201,29 @@ def test_configuration_permission_can_be_granted(client, province, people):
 
     assert response.status_code == 302
     assert Workflow.objects.filter(procedure=province.licence).exists()
+
+
+def test_appointment_on_day_off_moves_with_warning(client, province, people):
+    application = online_application(province.unparsed, province.justice, timezone.now())
+    client.force_login(people.justice_specialist)
+    detail = reverse("submissions_admin:detail", args=[application.pk])
+    today = timezone.localdate()
+    sunday = today + datetime.timedelta(days=(6 - today.weekday()) % 7 + 14)
+
+    response = client.post(
+        detail,
+        {
+            "action": "set_appointment",
+            "set_appointment-version": application.version,
+            "set_appointment-due_date": sunday.strftime("%d/%m/%Y"),
+        },
+        follow=True,
+    )
+
+    application.refresh_from_db()
+    stored = timezone.localtime(application.due_at)
+    assert stored.date() > sunday
+    warnings = [str(message) for message in response.context["messages"] if message.level_tag == "warning"]
+    assert warnings == [
+        f"{sunday:%d/%m/%Y} không phải là ngày làm việc nên ngày hẹn là {stored:%H:%M %d/%m/%Y}."
+    ]

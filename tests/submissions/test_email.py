@@ -147,3 +147,12 @@ def test_real_worker_sends_receipt_once(province, tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+def test_receipt_email_without_fixed_limit_points_to_lookup(province, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        online_application(province.unparsed, province.justice, timezone.now())
+
+    body = mail.outbox[0].body
+    assert "ấn định ngày hẹn, thông báo cho ông/bà" in body
+    assert "tại đây" not in body
