@@ -12,7 +12,7 @@ import logging
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Task, Workflow
 
 from .roles import GROUP_NAMES, LEGACY_GROUP_NAMES, Role
 
@@ -75,7 +75,25 @@ def ensure_role_groups():
     # procedures. No role works on the whole tree, so root-level page permissions are removed.
     GroupPagePermission.objects.filter(group__in=groups.values(), page__depth=1).delete()
     _grant_information_pages(groups[Role.EDITOR])
+    _translate_wagtail_defaults()
     return groups
+
+
+# Names that Wagtail's install migrations give its moderators group, default workflow and task,
+# with the Vietnamese names the admin and the moderation e-mails show instead.
+WAGTAIL_DEFAULT_NAMES = {
+    Group: ("Moderators", "Người kiểm duyệt"),
+    Workflow: ("Moderators approval", "Phê duyệt nội dung"),
+    Task: ("Moderators approval", "Người kiểm duyệt phê duyệt"),
+}
+
+
+def _translate_wagtail_defaults():
+    """Rename Wagtail's default moderators group, workflow and task when they still have their English names."""
+    for model, (english, vietnamese) in WAGTAIL_DEFAULT_NAMES.items():
+        renamed = model.objects.filter(name=english).update(name=vietnamese)
+        if renamed:
+            logger.info("Renamed Wagtail's default %s to %r", model._meta.verbose_name, vietnamese)
 
 
 def _role_group(role):

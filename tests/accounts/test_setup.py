@@ -132,3 +132,18 @@ def test_legacy_english_groups_renamed_with_members_kept(django_user_model):
     assert groups[Role.DESK_OFFICER].name == "Cán bộ một cửa"
     assert not Group.objects.filter(name__in=LEGACY_GROUP_NAMES.values()).exists()
     assert has_role(officer, Role.DESK_OFFICER)
+
+
+def test_wagtail_default_moderation_names_in_vietnamese():
+    from wagtail.models import Task, Workflow
+
+    Group.objects.get_or_create(name="Moderators")
+    Workflow.objects.get_or_create(name="Moderators approval")
+
+    ensure_role_groups()
+
+    assert Group.objects.filter(name="Người kiểm duyệt").exists()
+    assert not Group.objects.filter(name="Moderators").exists()
+    assert Workflow.objects.filter(name="Phê duyệt nội dung").exists()
+    assert not Workflow.objects.filter(name="Moderators approval").exists()
+    assert not Task.objects.filter(name="Moderators approval").exists()
