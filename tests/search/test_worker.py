@@ -8,17 +8,15 @@ database and the test session's OpenSearch node.
 
 import datetime
 import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from portal.celery import app as celery_app
+from tests import workers
 from search import service
 
 pytestmark = [
@@ -32,7 +30,6 @@ pytestmark = [
     ),
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 90
 
 
@@ -83,13 +80,10 @@ def queued_tasks():
 @pytest.fixture
 def worker(search_config, tmp_path):
     """A solo-pool worker on the test database and the engine of `search_config`."""
-    database = settings.DATABASES["default"]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.search.worker_settings",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-        ),
+        "DATABASE_URL": workers.worker_database_url(),
         "PORTAL_SEARCH_ENGINE": search_config["ENGINE"],
         "PORTAL_SEARCH_LIBRARY": search_config["LIBRARY"],
         "PORTAL_SEARCH_URL": search_config["URL"],
@@ -97,22 +91,10 @@ def worker(search_config, tmp_path):
     }
     log_path = tmp_path / "worker.log"
     log = open(log_path, "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"search-{uuid.uuid4().hex[:6]}@%h"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = workers.start_worker(f"search-{uuid.uuid4().hex[:6]}", env, log)
     yield process, log_path
 
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    workers.stop_worker(process, timeout=20)
     log.close()
 
 

@@ -9,18 +9,15 @@ the repeated request id, and exactly one SMS exists while the row ends delivered
 import datetime
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from portal.celery import app as celery_app
+from tests import workers
 from submissions.notifications.models import DeliveryState, Notification, NotificationChannel
 from submissions.notifications.tasks import sweep_outbox
 from submissions.processing.intake import Applicant
@@ -37,7 +34,6 @@ pytestmark = [
     ),
 ]
 
-REPO = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 3
 MONDAY_NINE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.get_default_timezone())
 
@@ -68,45 +64,28 @@ def queued_tasks():
 @pytest.fixture
 def start_worker(sms_standin, tmp_path):  # noqa: F811
     """Return a function that starts a solo-pool worker on the test database; stops them all after the test."""
-    database = settings.DATABASES["default"]
-    database_url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.submissions.notifications_worker_settings",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": workers.worker_database_url(),
         "PORTAL_SMS_URL": sms_standin.send_url,
         "PORTAL_SMS_API_KEY": sms_standin.api_key,
         "PORTAL_SMS_TIMEOUT": "60",
         "PORTAL_NOTIFICATION_LEASE_SECONDS": str(LEASE_SECONDS),
         "PORTAL_NOTIFICATION_BACKOFF_SECONDS": "1",
     }
-    workers = []
+    started = []
 
     def start(name):
         log = open(tmp_path / f"{name}.log", "w")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        workers.append((process, log))
+        process = workers.start_worker(name, env, log)
+        started.append((process, log))
         return process
 
     yield start
 
-    for process, log in workers:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    for process, log in started:
+        workers.stop_worker(process, timeout=15)
         log.close()
 
 
