@@ -30,8 +30,8 @@ GROUP_NAMES = {
     Role.DEPARTMENT_APPROVER: "Người phê duyệt của sở",
 }
 
-# Names of the same groups before they were in Vietnamese ("Editors" also comes from Wagtail's
-# install migration); ensure_role_groups renames a group found under one of these.
+# Earlier English names of the same groups. Wagtail's install migration also creates "Editors".
+# ensure_role_groups renames a group it finds under one of these names.
 LEGACY_GROUP_NAMES = {
     Role.DESK_OFFICER: "Desk officers",
     Role.SPECIALIST: "Specialists",

@@ -29,9 +29,8 @@ STOP_WORDS = frozenset(
 # Share of the term groups a document must match when the query has more than two.
 MATCH_SHARE = 0.75
 MAX_GROUPS = 10
-# Characters of a query that are analysed, enough for a pasted procedure title. The longest
-# title in data/vn-tthc-commune-catalog is 300 characters long. Only the first MAX_GROUPS
-# groups are searched.
+# Query characters analysed: the longest procedure title in data/vn-tthc-commune-catalog has
+# 300, so a pasted title fits. Only the first MAX_GROUPS term groups are searched.
 MAX_QUERY_LENGTH = 300
 
 

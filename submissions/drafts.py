@@ -73,7 +73,7 @@ def posted_draft(signed_token, purpose):
     A missing, forged or expired token, or a token of another form, gets a new unsaved draft.
     One query looks for the draft, and it reads the draft's own columns only, because a form's
     first post (the common case) finds none. A saved draft costs a second query for its kept
-    files and a third for its application, if `draft_application` asks.
+    files and a third for its application when `draft_application` is called.
     """
     token = _unsign(signed_token, purpose)
     if token is None:

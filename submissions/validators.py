@@ -86,7 +86,7 @@ def parse_phone(value):
     """Return a Vietnamese phone number in E.164 (+84…) or raise ValidationError."""
     message = _("Enter a Vietnamese phone number, for example 0912 345 678.")
     # phonenumbers reads letters as keypad digits (1800-FLOWERS) and accepts other scripts'
-    # digits; an applicant's number has digits 0-9, spaces, dots, dashes, brackets and a leading +.
+    # digits, so the characters are checked first: 0-9, spaces, dots, dashes, brackets, a leading +.
     if not PHONE_PATTERN.fullmatch(value):
         raise ValidationError(
             _("A phone number contains only the digits 0 to 9, spaces, dots, dashes and a leading +; for example 0912 345 678."),

@@ -222,8 +222,8 @@ class WorkingCalendar:
         resumption, so a pause and a resumption on the same day change nothing. The day of the
         resumption is its calendar day even after closing time: as at receipt (Civil Code Art.
         147), the days left count from the next day, so moving to the next working day too
-        would add a day. `last_day` is the legal last day (see `last_day`) when known; without
-        it the appointment's own day stands in, which is the same unless a day off moved it.
+        would add a day. `last_day` is the legal last day (see `last_day`) when known. Without
+        it the appointment's own day is used, which differs only when a day off moved it.
         """
         if due_at is None:
             return None

@@ -30,8 +30,8 @@ from .public import CommuneChoiceField
 
 VERDICT_OK = "ok"
 OTHER_NEEDS_DETAIL = _("The reason is “Other”: say what is wrong with the document, so the applicant knows what to bring.")
-# A fee or charge above a thousand billion đồng is a typing error; the limit also keeps the
-# amount an exact integer in the JSON of the event and in JavaScript.
+# A fee above a thousand billion đồng is a typing error. The limit also keeps the amount an
+# exact integer in the event's JSON and in JavaScript (below 2**53).
 MAX_PAYMENT_AMOUNT = 10**12
 VERDICT_CHOICES = [(VERDICT_OK, _("Complete and valid"))] + list(ReasonCode.choices)
 

@@ -61,8 +61,8 @@ def in_portal_language(function):
     """
     Run `function` with the portal's language active.
 
-    Messages are built while a staff member acts, and that member may use the admin in English;
-    the applicant's message must still be in the portal's language (LANGUAGE_CODE).
+    Messages are built while a staff member acts, and that member may use the admin in English.
+    The applicant's message must still be in the portal's language (LANGUAGE_CODE).
     """
 
     @functools.wraps(function)

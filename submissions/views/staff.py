@@ -140,7 +140,8 @@ class ApplicationDetailView(WagtailAdminTemplateMixin, TemplateView):
         action = request.POST.get("action", "")
         if action not in RULES:
             # Only a crafted post names an action that no officer takes (submit, intake) or none at all.
-            raise BadRequest("Unknown action.")
+            logger.warning("Rejected unknown action %r on application id=%s", action[:40], self.application.pk)
+            raise BadRequest(f"Invalid action {action[:40]!r}: post one of the actions the application page offers.")
         steps = step_ops.ordered_steps(self.application)
         form_class = action_form_class(action)
         draft = draft_for(request.POST.get(f"{action}-draft"), self._draft_purpose())
@@ -342,8 +343,8 @@ def procedure_matches(query):
     """
     Return the live procedures matching `query` as (id, title) pairs, best first.
 
-    The portal's search folds Vietnamese diacritics, so "giam ho" finds "giám hộ"; Wagtail's
-    page chooser searches without folding, which the counter cannot rely on.
+    The portal's search folds Vietnamese diacritics, so "giam ho" finds "giám hộ". Wagtail's
+    page chooser searches without folding, so desk officers typing without diacritics find nothing there.
     """
     from search.models import ContentType
     from search.service import run_search

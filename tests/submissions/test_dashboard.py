@@ -46,7 +46,7 @@ def test_desk_officer_sees_own_agency_queue(client, province, people):
     }
 
 
-def test_overdue_application_is_counted_and_marked(client, province, people):
+def test_overdue_application_counted_and_marked(client, province, people):
     now = timezone.now()
     late = desk_application(province.licence, people.justice_desk, province.justice, province.justice, now)
     Application.objects.filter(pk=late.pk).update(due_at=now - datetime.timedelta(days=2))
